@@ -8,20 +8,20 @@
 #include <string.h>
 #include <unistd.h>
 
-struct out_settings out;
+struct out_settings out_opts;
 
 void out_init(int json, int verbose, int quiet, const char *color_mode)
 {
-    out.json = json;
-    out.verbose = verbose;
-    out.quiet = quiet;
+    out_opts.json = json;
+    out_opts.verbose = verbose;
+    out_opts.quiet = quiet;
     const char *no_color = getenv("NO_COLOR");
     int never = (no_color && *no_color) || (color_mode && !strcmp(color_mode, "never"));
     int always = color_mode && !strcmp(color_mode, "always");
     const char *term = getenv("TERM");
     int dumb = term && !strcmp(term, "dumb");
-    out.color_stdout = !never && !json && (always || (isatty(STDOUT_FILENO) && !dumb));
-    out.color_stderr = !never && (always || (isatty(STDERR_FILENO) && !dumb));
+    out_opts.color_stdout = !never && !json && (always || (isatty(STDOUT_FILENO) && !dumb));
+    out_opts.color_stderr = !never && (always || (isatty(STDERR_FILENO) && !dumb));
 }
 
 const char *sty(FILE *f, enum out_style s)
@@ -31,7 +31,7 @@ const char *sty(FILE *f, enum out_style s)
         [STY_RED] = "\033[31m",  [STY_GREEN] = "\033[32m",  [STY_YELLOW] = "\033[33m",
         [STY_BLUE] = "\033[34m", [STY_CYAN] = "\033[36m",
     };
-    int on = (f == stdout) ? out.color_stdout : (f == stderr) ? out.color_stderr : 0;
+    int on = (f == stdout) ? out_opts.color_stdout : (f == stderr) ? out_opts.color_stderr : 0;
     return on ? codes[s] : "";
 }
 
@@ -44,7 +44,7 @@ static void vnote(const char *label, enum out_style s, const char *fmt, va_list 
 
 void out_note(const char *fmt, ...)
 {
-    if (out.quiet)
+    if (out_opts.quiet)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -62,7 +62,7 @@ void out_warn(const char *fmt, ...)
 
 void out_debug(const char *fmt, ...)
 {
-    if (!out.verbose)
+    if (!out_opts.verbose)
         return;
     va_list ap;
     va_start(ap, fmt);

@@ -28,7 +28,7 @@ struct out_settings {
     int color_stderr;
 };
 
-extern struct out_settings out;
+extern struct out_settings out_opts;
 
 /* color_mode: "auto" (default), "always" or "never". */
 void out_init(int json, int verbose, int quiet, const char *color_mode);
