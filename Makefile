@@ -75,6 +75,9 @@ test: deps
 test-unit: $(UNIT_BIN) $(UNIT_SAN)
 	@bash tests/run --unit-only
 
+test-integration: all san
+	@bash tests/run --integration-only
+
 bench: all
 	@bash bench/run
 

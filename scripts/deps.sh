@@ -3,7 +3,7 @@
 # skipping what is already there. Uses sudo when not root.
 set -e
 PKGS="build-essential pkg-config libpq-dev libpg-query-dev libprotobuf-c-dev libssl-dev
-      postgresql postgresql-contrib postgresql-client"
+      postgresql postgresql-contrib postgresql-client jq"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
