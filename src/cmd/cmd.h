@@ -36,6 +36,7 @@ struct cmd_ctx {
     /* the --json document under construction */
     struct buf doc;
     struct json j;
+    int doc_open;
 };
 
 /* Resolve the schema file (and load .env files). Called before the others. */

@@ -64,13 +64,26 @@ static void explain_failure(const struct deploy_item *it, struct pm_err *e)
     pm_err_prefix(e, "migration `%s` failed", name);
     switch (r->outcome) {
     case APPLY_NOTHING_LEFT:
-        pm_err_note(e, "the migration was rolled back: none of its changes remain. The attempt "
-                       "is recorded in _prisma_migrations (rolled back, with the error in logs), "
-                       "so nothing is blocked.");
+        if (r->unrecorded)
+            pm_err_note(e, "the server rolled the migration back: none of its changes remain. "
+                           "The connection was gone, so the attempt is not recorded in "
+                           "_prisma_migrations; the migration is still pending.");
+        else
+            pm_err_note(e, "the migration was rolled back: none of its changes remain. The "
+                           "attempt is recorded in _prisma_migrations (rolled back, with the "
+                           "error in logs), so nothing is blocked.");
+        if (e->exit_code == PM_EXIT_ENV)
+            pm_err_next(e, "pgmig status   # once the database is reachable again");
         pm_err_next(e, "fix %s, then run `pgmig deploy` again", it->m->path);
         break;
     case APPLY_PARTIAL:
-        pm_err_note(e,
+        if (r->unrecorded)
+            pm_err_note(e, "%zu of %zu statements took effect before the connection was lost; "
+                           "the history row still says %zu. The migration is recorded as "
+                           "failed.",
+                        r->applied, it->statements, r->applied);
+        else
+            pm_err_note(e,
                     "%zu of %zu statements took effect before the failure (a statement that "
                     "cannot run in a transaction had already been committed). The migration "
                     "is recorded as failed; deploy will refuse to continue until it is "

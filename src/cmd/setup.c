@@ -19,7 +19,7 @@
 
 int setup_schema(struct cmd_ctx *ctx, struct pm_err *e)
 {
-    if (dotenv_load(".env", e))
+    if (dotenv_load(".env", e) < 0)
         return -1;
     if (ctx->opt_schema) {
         if (!fs_exists(ctx->opt_schema))
@@ -37,7 +37,7 @@ int setup_schema(struct cmd_ctx *ctx, struct pm_err *e)
     int rc = strcmp(dir, ".") ? dotenv_load(env, e) : 0;
     free(env);
     free(dir);
-    if (rc)
+    if (rc < 0)
         return -1;
     rc = prisma_datasource_read(ctx->schema_path, &ctx->ds, e);
     if (rc < 0)
@@ -182,8 +182,9 @@ void cmd_ctx_release(struct cmd_ctx *ctx)
 
 void doc_begin(struct cmd_ctx *ctx)
 {
-    if (!ctx->json)
+    if (!ctx->json || ctx->doc_open)
         return;
+    ctx->doc_open = 1;
     json_init(&ctx->j, &ctx->doc);
     json_object_begin(&ctx->j);
     json_kint(&ctx->j, "version", 1);
@@ -196,6 +197,7 @@ void doc_end(struct cmd_ctx *ctx, const struct pm_err *e)
 {
     if (!ctx->json)
         return;
+    doc_begin(ctx); /* errors found before the command started still get a document */
     int failed = e && e->exit_code;
     json_kbool(&ctx->j, "ok", !failed);
     json_key(&ctx->j, "error");

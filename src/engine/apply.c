@@ -172,11 +172,14 @@ static int run_atomic(struct run *x, struct apply_result *r, struct pm_err *e)
     }
     r->failed_stmt = stmt;
     if (pg_is_broken(x->c)) {
-        r->outcome = (size_t)done > commit_item ? APPLY_OK : APPLY_UNKNOWN;
-        if (r->outcome == APPLY_OK) {
+        if ((size_t)done > commit_item) {
             r->applied = in->script->n;
-            return 0; /* only the trailing RESET was lost */
+            return 0; /* committed; only the trailing RESET was lost */
         }
+        /* A statement's error arrived before the COMMIT ran: the server rolled the
+         * transaction back. Without any reply the COMMIT may have happened. */
+        r->outcome = stmt >= 0 ? APPLY_NOTHING_LEFT : APPLY_UNKNOWN;
+        r->unrecorded = 1;
         return -1;
     }
     r->outcome = APPLY_NOTHING_LEFT;
@@ -260,7 +263,11 @@ static int run_segments(struct run *x, struct apply_result *r, struct pm_err *e)
 failed:
     r->failed_stmt = stmt;
     if (pg_is_broken(x->c)) {
-        r->outcome = APPLY_UNKNOWN;
+        /* the failing segment was rolled back if a statement error arrived */
+        r->outcome = stmt < 0 ? APPLY_UNKNOWN
+                     : (r->applied == 0 && sg->kind != SEG_ALONE) ? APPLY_NOTHING_LEFT
+                                                                  : APPLY_PARTIAL;
+        r->unrecorded = 1;
         goto out;
     }
     /* Nothing took effect only if no earlier segment did and the failing one was

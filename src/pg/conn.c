@@ -401,6 +401,11 @@ int pg_batch_run(struct pg_conn *c, struct pg_batch *b, struct pg_batch_result *
     PQexitPipelineMode(pc);
     if (rc && r->failed < 0 && !e->primary)
         fill_error(e, pc, NULL, NULL);
+    if (rc && PQstatus(pc) == CONNECTION_BAD && e->exit_code != PM_EXIT_ENV) {
+        /* a server error that ended the session (57P01 ...): the connection is gone */
+        e->exit_code = PM_EXIT_ENV;
+        pm_err_prefix(e, "the connection to the server was lost");
+    }
     if (rc == 0 && PQstatus(pc) == CONNECTION_BAD) {
         fill_error(e, pc, NULL, NULL);
         rc = -1;

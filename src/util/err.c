@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_field(char **field, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void set_field(char **field, const char *fmt,
+                                                          va_list ap)
 {
     free(*field);
     *field = xvasprintf(fmt, ap);

@@ -16,8 +16,9 @@ void out_init(int json, int verbose, int quiet, const char *color_mode)
     out_opts.verbose = verbose;
     out_opts.quiet = quiet;
     const char *no_color = getenv("NO_COLOR");
-    int never = (no_color && *no_color) || (color_mode && !strcmp(color_mode, "never"));
+    /* an explicit --color=always overrides NO_COLOR, as no-color.org allows */
     int always = color_mode && !strcmp(color_mode, "always");
+    int never = (color_mode && !strcmp(color_mode, "never")) || (no_color && *no_color && !always);
     const char *term = getenv("TERM");
     int dumb = term && !strcmp(term, "dumb");
     out_opts.color_stdout = !never && !json && (always || (isatty(STDOUT_FILENO) && !dumb));
@@ -35,7 +36,8 @@ const char *sty(FILE *f, enum out_style s)
     return on ? codes[s] : "";
 }
 
-static void vnote(const char *label, enum out_style s, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vnote(const char *label, enum out_style s,
+                                                      const char *fmt, va_list ap)
 {
     fprintf(stderr, "%s%s%s", sty(stderr, s), label, sty(stderr, STY_RESET));
     vfprintf(stderr, fmt, ap);

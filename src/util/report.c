@@ -17,30 +17,30 @@ static int digits(int n)
     return d;
 }
 
-/* Print lines of `text` numbered from `first`, with a gutter of width w. */
-static void print_numbered(FILE *f, const char *text, int first, int w)
-{
-    const char *p = text;
-    int n = first;
-    while (p && *p) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len && p[len - 1] == '\r')
-            len--;
-        fprintf(f, "%s%*d |%s %.*s\n", sty(f, STY_BLUE), w, n, sty(f, STY_RESET), (int)len, p);
-        n++;
-        p = nl ? nl + 1 : NULL;
-    }
-}
-
 static int count_lines(const char *s)
 {
-    if (!s || !*s)
+    if (!s)
         return 0;
     int n = 1;
     for (; *s; s++)
         n += *s == '\n';
     return n;
+}
+
+/* Print the lines of `text` (empty lines included) numbered from `first`. */
+static void print_numbered(FILE *f, const char *text, int first, int w)
+{
+    const char *p = text;
+    int total = count_lines(text);
+    for (int k = 0; k < total; k++) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len && p[len - 1] == '\r')
+            len--;
+        fprintf(f, "%s%*d |%s %.*s\n", sty(f, STY_BLUE), w, first + k, sty(f, STY_RESET),
+                (int)len, p);
+        p = nl ? nl + 1 : p + len;
+    }
 }
 
 /* The caret line: keep tabs from the source so the caret lines up. */
@@ -90,7 +90,7 @@ void report_error_human(FILE *f, const struct pm_err *e)
             fprintf(f, "%s%*s |%s\n", sty(f, STY_BLUE), w, "", sty(f, STY_RESET));
             int nb = count_lines(e->src_before);
             print_numbered(f, e->src_before, e->line - nb, w);
-            print_numbered(f, e->src_line[0] ? e->src_line : " ", e->line, w);
+            print_numbered(f, e->src_line, e->line, w);
             print_caret(f, e->src_line, e->col, w);
             print_numbered(f, e->src_after, e->line + 1, w);
         }
