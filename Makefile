@@ -12,8 +12,8 @@ CPPFLAGS += -Isrc $(PKG_CFLAGS) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
             -Wshadow -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 $(WARN) -MMD -MP
-LDLIBS   += -lpq -lpg_query -lcrypto
+CFLAGS   += -std=c11 -pthread $(WARN) -MMD -MP
+LDLIBS   += -lpq -lpg_query -lcrypto -pthread
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -32,31 +32,40 @@ UNIT_SAN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
 all: build/pgmig
 
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
 build/pgmig: $(OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 san: build/san/pgmig
 
 build/san/pgmig: $(SAN_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build/san/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC san  $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -c -o $@ $<
 
 build/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
 build/san/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< $(SAN_LIB_OBJ) $(LDLIBS)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< $(SAN_LIB_OBJ) $(LDLIBS)
 
 deps:
 	@sh scripts/deps.sh

@@ -15,8 +15,7 @@
 
 enum {
     NEED_CONFIG = 1 << 0,     /* .env files and schema.prisma */
-    NEED_TARGET = 1 << 1,     /* resolve the target database before running */
-    NEED_MIGRATIONS = 1 << 2, /* resolve the migrations directory */
+    NEED_MIGRATIONS = 1 << 1, /* resolve the migrations directory */
 };
 
 struct command {
@@ -28,7 +27,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"deploy", cmd_deploy, NEED_CONFIG | NEED_TARGET | NEED_MIGRATIONS,
+    {"deploy", cmd_deploy, NEED_CONFIG | NEED_MIGRATIONS,
      "Apply pending migrations, each atomically with its history row",
      "pgmig deploy [--dry-run] [--lock-wait SECONDS]\n"
      "\n"
@@ -39,25 +38,25 @@ static const struct command commands[] = {
      "\n"
      "  --dry-run            print the plan (statements, transactions); change nothing\n"
      "  --lock-wait SECONDS  how long to wait for the lock (default 10)\n"},
-    {"status", cmd_status, NEED_CONFIG | NEED_TARGET | NEED_MIGRATIONS,
+    {"status", cmd_status, NEED_CONFIG | NEED_MIGRATIONS,
      "Show applied, pending, failed, rolled back, edited and missing migrations",
      "pgmig status [-v]\n"
      "\n"
      "Exit 0 only when the database is up to date with the migrations directory.\n"
      "  -v, --verbose        list every migration, not only those needing attention\n"},
-    {"resolve", cmd_resolve, NEED_CONFIG | NEED_TARGET | NEED_MIGRATIONS,
+    {"resolve", cmd_resolve, NEED_CONFIG | NEED_MIGRATIONS,
      "Record a failed migration as applied or rolled back (Prisma's rules)",
      "pgmig resolve --applied NAME | --rolled-back NAME\n"
      "\n"
      "  --applied NAME       record NAME as applied (its failed rows are rolled back)\n"
      "  --rolled-back NAME   mark the failed rows of NAME rolled back, so deploy retries it\n"},
-    {"execute", cmd_execute, NEED_CONFIG | NEED_TARGET,
+    {"execute", cmd_execute, NEED_CONFIG,
      "Run a SQL script against the target (Prisma's db execute)",
      "pgmig execute --file FILE | --stdin\n"
      "\n"
      "Runs the script in one transaction (statements that cannot run in a transaction\n"
      "run alone, in order). Errors point at file:line:col.\n"},
-    {"baseline", cmd_baseline, NEED_CONFIG | NEED_TARGET | NEED_MIGRATIONS,
+    {"baseline", cmd_baseline, NEED_CONFIG | NEED_MIGRATIONS,
      "Record migrations as applied without running them (adopt an existing database)",
      "pgmig baseline [--up-to NAME]\n"
      "\n"
@@ -126,7 +125,8 @@ int main(int argc, char **argv)
 {
     struct cmd_ctx ctx;
     struct pm_err e = PM_ERR_INIT;
-    char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
+    char **rest_base = xcalloc((size_t)argc + 1, sizeof(char *));
+    char **rest = rest_base;
     int nrest = 0, want_help = 0, want_version = 0, rc;
     const char *lock_wait = NULL, *bad = NULL;
 
@@ -174,6 +174,11 @@ int main(int argc, char **argv)
     out_init(ctx.json, ctx.verbose, ctx.quiet, ctx.opt_color);
 
     const struct command *cmd = NULL;
+    /* Prisma's spellings work too: `pgmig migrate deploy`, `pgmig db execute`. */
+    if (nrest > 1 && (!strcmp(rest[0], "migrate") || !strcmp(rest[0], "db"))) {
+        rest++;
+        nrest--;
+    }
     if (nrest > 0 && !strcmp(rest[0], "help")) {
         want_help = 1;
         if (nrest > 1)
@@ -238,6 +243,6 @@ int main(int argc, char **argv)
 out:
     pm_err_release(&e);
     cmd_ctx_release(&ctx);
-    free(rest);
+    free(rest_base);
     return rc;
 }

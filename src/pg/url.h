@@ -12,11 +12,11 @@
 #include <stddef.h>
 
 struct pg_url {
-    char *conninfo; /* for libpq: the URL without Prisma-only parameters, or a key=value string */
-    char *display;  /* the same with every password replaced by "****": safe to print */
-    char *schema;   /* ?schema=NAME, percent-decoded; NULL when absent */
-    int pgbouncer;  /* ?pgbouncer=true was given */
-    char **stripped; /* names of the Prisma-only parameters removed, in order seen */
+    char *conninfo;  /* for libpq: the URL without Prisma-only parameters, or a key=value string */
+    char *display;   /* the same with every password replaced by "****": safe to print */
+    char *schema;    /* ?schema=NAME, percent-decoded; NULL when absent */
+    int pgbouncer;   /* ?pgbouncer=true was given */
+    char **stripped; /* names of the Prisma-only parameters removed, in order seen (each once) */
     size_t n_stripped;
 };
 
@@ -30,6 +30,19 @@ struct pg_url {
  * The result is validated with PQconninfoParse. Errors (exit PM_EXIT_USAGE)
  * never contain the password: e.g. another scheme ("mysql://"), or libpq's
  * complaint about the cleaned string.
+ *
+ * Details: leading and trailing whitespace is ignored; the scheme may be in
+ * any case (Prisma's reading) and is lowercased for libpq. Parameter names
+ * are matched after percent-decoding and are case-sensitive, as in Prisma
+ * and libpq ("SCHEMA" is not "schema": libpq then rejects it). Values are
+ * decoded as Prisma does (form encoding: '+' is a space) for schema and
+ * pgbouncer, which must be "true" or "false". Empty segments ("&&", a
+ * trailing '&', a bare '?') are dropped. Only password and sslpassword are
+ * secrets; display also hides everything up to a later '@' when libpq's
+ * reading leaves one in the host part ("u:p@ss@h" shows as "u:****@h").
+ * For key=value strings display is rebuilt from PQconninfoParse's options,
+ * in libpq's order; "" (libpq's all-defaults string) is accepted.
+ * On error *out is left empty (nothing to release).
  */
 int pg_url_parse(const char *url, struct pg_url *out, struct pm_err *e);
 void pg_url_release(struct pg_url *u);
@@ -39,6 +52,10 @@ void pg_url_release(struct pg_url *u);
  * postgres(ql):// URL inside it, `password=...` key/value pairs and
  * `password=` query parameters. Used on anything pgmig prints or logs that
  * might contain a connection string. Caller frees.
+ * It errs on the side of hiding: the user info of a URL of any scheme
+ * ("mysql://u:pw@h" too), every word ending in "password" before '='
+ * (PGPASSWORD=, sslpassword=), a quoted value 'x y' or "x y" whole, and
+ * everything up to the last '@' before the query string. Idempotent.
  */
 char *pg_redact(const char *text);
 

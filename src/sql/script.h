@@ -8,6 +8,9 @@
  * RawStmt stmt_location/stmt_len. The only hand-written scanning is skipping
  * the whitespace and comments that libpg_query includes at the front of a
  * statement's span, so that `start` points at its first token.
+ * At the end of a span, whitespace is trimmed and a trailing comment (before
+ * the ';', or after a last statement that has none) is cut where
+ * libpg_query's own scanner (pg_query_scan) says it starts.
  */
 #ifndef PGMIG_SQL_SCRIPT_H
 #define PGMIG_SQL_SCRIPT_H
@@ -22,7 +25,12 @@ enum {
      * INDEX CONCURRENTLY, REINDEX CONCURRENTLY, REINDEX SYSTEM/DATABASE, VACUUM,
      * CREATE/DROP DATABASE, ALTER SYSTEM, CREATE/DROP TABLESPACE, ALTER TABLE ...
      * DETACH PARTITION ... CONCURRENTLY, CLUSTER without a table, CREATE
-     * SUBSCRIPTION / DROP SUBSCRIPTION with a slot, ALTER DATABASE SET TABLESPACE. */
+     * SUBSCRIPTION / DROP SUBSCRIPTION with a slot, ALTER DATABASE SET TABLESPACE.
+     * Also REINDEX SCHEMA, DISCARD ALL and ALTER SUBSCRIPTION ... REFRESH / SET,
+     * ADD, DROP PUBLICATION. Decided from the parse tree alone, conservatively
+     * (CREATE/DROP SUBSCRIPTION are marked whatever their slot options); cases
+     * that depend on the catalog (CLUSTER or REINDEX of a partitioned table) are
+     * not detected. */
     STMT_NONTX = 1u << 0,
     /* ALTER TYPE ... ADD VALUE: non-transactional on servers older than 12. */
     STMT_NONTX_BEFORE_12 = 1u << 1,
@@ -34,7 +42,8 @@ enum {
     STMT_COPY_STDIN = 1u << 6, /* COPY ... FROM STDIN: needs client data, unsupported */
     STMT_SET_TRANSACTION = 1u << 7, /* SET TRANSACTION ... (must precede any query) */
     STMT_DDL = 1u << 8, /* schema change (CREATE/ALTER/DROP/COMMENT/GRANT...) */
-    STMT_DML = 1u << 9, /* INSERT/UPDATE/DELETE/MERGE/COPY/SELECT */
+    STMT_DML = 1u << 9, /* INSERT/UPDATE/DELETE/MERGE/COPY/SELECT/TRUNCATE */
+    STMT_COPY_STDOUT = 1u << 10, /* COPY ... TO STDOUT: sends data to the client, unsupported */
 };
 
 #define STMT_TX_CONTROL (STMT_TX_BEGIN | STMT_TX_COMMIT | STMT_TX_ROLLBACK | STMT_TX_OTHER)
@@ -55,6 +64,7 @@ struct sql_script {
     struct sql_stmt *stmts;
     size_t n;
     void *tree_; /* the unpacked PgQuery__ParseResult, owned (see sql/tree.h) */
+    void *arena_; /* private: the memory tree_ lives in */
 };
 
 /*
@@ -64,7 +74,17 @@ struct sql_script {
  * the parser blames, with the parser's message; a NUL byte in the text; or
  * invalid UTF-8 (located at the first bad byte). A script with no statements
  * (empty, or only comments) parses to n == 0.
+ *
+ * Also -1 (PM_EXIT_FAIL) for a statement whose parse tree is more than
+ * SQL_MAX_TREE_DEPTH message levels deep (e.g. a chain of thousands of
+ * binary operators), located at that statement: code that walks the tree
+ * recursively can rely on the bound. Texts over 4 kB are parsed on a helper
+ * thread with a stack sized from the text, because libpg_query's tree output
+ * recurses once per level and would overflow the caller's stack; -1 with
+ * PM_EXIT_ENV if that thread cannot be created.
  */
+#define SQL_MAX_TREE_DEPTH 4000
+
 int sql_script_parse(struct sql_script *s, const char *file, const char *text, size_t len,
                      struct pm_err *e);
 void sql_script_release(struct sql_script *s);

@@ -1,0 +1,6 @@
+CREATE OR REPLACE FUNCTION f() RETURNS trigger AS $$
+BEGIN
+  NEW.x := 1; RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+DO $d$ BEGIN PERFORM 1; END $d$;
