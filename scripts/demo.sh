@@ -1,23 +1,34 @@
 #!/bin/sh
-# The demo behind `make demo`: deploy the example shop's migrations to the
-# embedded local PostgreSQL (.pgmig/local), then show their status.
+# The demo behind `make demo`: start the embedded local PostgreSQL
+# (.pgmig/local), deploy the example shop's migrations into a fresh database,
+# and show their status.
 set -e
 cd "$(dirname "$0")/.."
 PGMIG=./build/pgmig
-SCHEMA=examples/prisma/schema.prisma
-# The demo always uses the embedded database, even if DATABASE_URL is set.
+MIGRATIONS=examples/prisma/migrations
 unset DATABASE_URL
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
 step "pgmig local start"
 $PGMIG local start
+# A fresh database for every demo run, on the local server.
+base=$($PGMIG local url)
+$PGMIG --quiet --url "$base" execute --stdin >/dev/null <<'SQL'
+DROP DATABASE IF EXISTS shop_demo WITH (FORCE);
+CREATE DATABASE shop_demo;
+SQL
+DATABASE_URL=$(printf '%s' "$base" | sed 's|/pgmig?|/shop_demo?|')
+export DATABASE_URL
 
-step "pgmig --schema $SCHEMA deploy --dry-run"
-$PGMIG --schema "$SCHEMA" deploy --dry-run
+step "pgmig status --migrations $MIGRATIONS"
+$PGMIG status --migrations "$MIGRATIONS" || true
 
-step "pgmig --schema $SCHEMA deploy"
-$PGMIG --schema "$SCHEMA" deploy
+step "pgmig deploy --migrations $MIGRATIONS --dry-run"
+$PGMIG deploy --migrations "$MIGRATIONS" --dry-run
 
-step "pgmig --schema $SCHEMA status -v"
-$PGMIG --schema "$SCHEMA" status -v
+step "pgmig deploy --migrations $MIGRATIONS"
+$PGMIG deploy --migrations "$MIGRATIONS"
+
+step "pgmig status --migrations $MIGRATIONS -v"
+$PGMIG status --migrations "$MIGRATIONS" -v

@@ -28,12 +28,17 @@ static const char *outcome_name(enum apply_outcome o)
 
 static void describe_plan(const struct deploy_item *it, char *buf, size_t n)
 {
+    size_t tx = it->segments - it->nontx;
+    const char *s = it->statements == 1 ? "" : "s";
     if (it->atomic)
-        snprintf(buf, n, "%zu statement%s in 1 transaction", it->statements,
-                 it->statements == 1 ? "" : "s");
+        snprintf(buf, n, "%zu statement%s in 1 transaction", it->statements, s);
+    else if (tx == 0)
+        snprintf(buf, n, "%zu statement%s, %s outside a transaction", it->statements, s,
+                 it->statements == 1 ? "run" : "each");
     else
-        snprintf(buf, n, "%zu statements in %zu steps (%zu outside a transaction)",
-                 it->statements, it->segments, it->nontx);
+        snprintf(buf, n, "%zu statement%s: %zu in %zu transaction%s, %zu outside one",
+                 it->statements, s, it->statements - it->nontx, tx, tx == 1 ? "" : "s",
+                 it->nontx);
 }
 
 static void progress(const struct deploy_item *it, enum deploy_phase ph, void *ud)
@@ -152,11 +157,15 @@ static void print_dry_run(const struct deploy_report *rep)
     }
     printf("Plan (dry run, nothing was changed): %zu pending migration%s\n", rep->n,
            rep->n == 1 ? "" : "s");
+    int width = 0;
+    for (size_t i = 0; i < rep->n; i++)
+        if ((int)strlen(rep->v[i].m->name) > width)
+            width = (int)strlen(rep->v[i].m->name);
     for (size_t i = 0; i < rep->n; i++) {
         const struct deploy_item *it = &rep->v[i];
         char plan[128];
         describe_plan(it, plan, sizeof plan);
-        printf("  %s  %s%s\n", it->m->name, plan, it->atomic ? ", atomic" : "");
+        printf("  %-*s  %s%s\n", width, it->m->name, plan, it->atomic ? " (atomic)" : "");
         if (it->atomic)
             continue;
         for (size_t k = 0; k < it->plan.n; k++) {

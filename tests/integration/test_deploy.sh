@@ -103,7 +103,7 @@ CREATE INDEX CONCURRENTLY t_id_idx ON t (id);
 ALTER TABLE t ADD COLUMN name text;'
     run_pgmig deploy
     assert_rc 0 || return
-    assert_out_contains "4 statements in 3 steps (1 outside a transaction)"
+    assert_out_contains "4 statements: 3 in 2 transactions, 1 outside one"
     assert_eq "$(psql_val "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id_idx'::regclass")" "t"
     assert_eq "$(rows 20240101000000_mixed)" "t|f|4|f"
 }
