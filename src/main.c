@@ -50,6 +50,27 @@ static const struct command commands[] = {
      "\n"
      "  --applied NAME       record NAME as applied (its failed rows are rolled back)\n"
      "  --rolled-back NAME   mark the failed rows of NAME rolled back, so deploy retries it\n"},
+    {"diagnose", cmd_diagnose, NEED_CONFIG | NEED_MIGRATIONS,
+     "Explain a failed migration statement by statement from the catalog",
+     "pgmig diagnose [NAME] [-v]\n"
+     "\n"
+     "Checks every statement of the failed migration (or NAME) against the live catalog:\n"
+     "present, absent, differs, or unknown (with why), then a verdict (applied,\n"
+     "not_applied, partial) and the exact next commands. Read-only.\n"
+     "  -v, --verbose        show every check and what the catalog holds\n"},
+    {"repair", cmd_repair, NEED_CONFIG | NEED_MIGRATIONS,
+     "Complete or undo a failed or half-applied migration, verified",
+     "pgmig repair [NAME] [--dry-run] [--strategy forward|backward] [--accept-data-loss]\n"
+     "\n"
+     "forward: runs only the statements whose effects are absent, verifies every\n"
+     "postcondition, and records the migration applied, in one transaction.\n"
+     "backward: undoes the effects that are present, verifies, and marks it rolled\n"
+     "back so deploy can run the fixed file. By default forward when every remaining\n"
+     "statement is checkable, else backward when that is safe, else it refuses and\n"
+     "says what a human must decide. Prints every SQL statement it runs.\n"
+     "  --dry-run            show the diagnosis and the plan; change nothing\n"
+     "  --strategy S         forward or backward\n"
+     "  --accept-data-loss   allow backward to drop tables/columns that hold data\n"},
     {"execute", cmd_execute, NEED_CONFIG,
      "Run a SQL script against the target (Prisma's db execute)",
      "pgmig execute --file FILE | --stdin\n"

@@ -7,6 +7,7 @@
 #define PGMIG_CMD_CMD_H
 
 #include "engine/migdir.h"
+#include "engine/state.h"
 #include "pg/conn.h"
 #include "pg/url.h"
 #include "prisma/datasource.h"
@@ -77,5 +78,15 @@ int cmd_resolve(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_execute(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_baseline(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_local(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_diagnose(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_repair(struct cmd_ctx *ctx, int argc, char **argv);
+
+/*
+ * The migration `name` (or, with NULL, the first failed one). NULL with e set
+ * when it cannot be examined; NULL with e->exit_code == 0 (and a primary
+ * message) when there is no failed migration.
+ */
+const struct mig_status *cmd_pick_migration(struct cmd_ctx *ctx, const struct state *s,
+                                            const char *name, struct pm_err *e);
 
 #endif

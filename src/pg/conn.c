@@ -281,8 +281,20 @@ void pg_batch_add(struct pg_batch *b, const char *sql, size_t len, int nparams,
         it->params[i] = xstrdup(params[i]);
 }
 
+static void free_results(struct pg_batch *b)
+{
+    if (!b->results)
+        return;
+    for (size_t i = 0; i < b->n_results; i++)
+        PQclear(RES(b->results[i]));
+    free(b->results);
+    b->results = NULL;
+    b->n_results = 0;
+}
+
 void pg_batch_reset(struct pg_batch *b)
 {
+    free_results(b);
     for (size_t i = 0; i < b->n; i++) {
         free(b->v[i].sql);
         for (int k = 0; k < b->v[i].nparams; k++)
@@ -294,9 +306,11 @@ void pg_batch_reset(struct pg_batch *b)
 
 void pg_batch_release(struct pg_batch *b)
 {
+    int keep = b->keep_results;
     pg_batch_reset(b);
     free(b->v);
     pg_batch_init(b);
+    b->keep_results = keep;
 }
 
 /*
@@ -364,6 +378,11 @@ int pg_batch_run(struct pg_conn *c, struct pg_batch *b, struct pg_batch_result *
     }
 
     int rc = 0;
+    free_results(b);
+    if (b->keep_results) {
+        b->results = xcalloc(b->n, sizeof(*b->results));
+        b->n_results = b->n;
+    }
     for (size_t i = 0; i < b->n; i++) {
         PGresult *res;
         int got_any = 0;
@@ -380,6 +399,10 @@ int pg_batch_run(struct pg_conn *c, struct pg_batch *b, struct pg_batch_result *
                 rc = -1;
             } else if (st != PGRES_FATAL_ERROR && r->failed < 0) {
                 r->done = (long)i + 1;
+                if (b->results && !b->results[i] && st == PGRES_TUPLES_OK) {
+                    b->results[i] = (struct pg_result *)res;
+                    continue;
+                }
             }
             PQclear(res);
         }

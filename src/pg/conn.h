@@ -73,6 +73,11 @@ struct pg_batch_item {
 struct pg_batch {
     struct pg_batch_item *v;
     size_t n, cap;
+    /* With keep_results set, results[i] holds item i's rows after a run (NULL
+     * when it failed or was skipped); they are freed by reset/release. */
+    int keep_results;
+    struct pg_result **results;
+    size_t n_results;
 };
 
 struct pg_batch_result {
