@@ -80,10 +80,10 @@ void diag_print_human(const struct diagnosis *d, const struct history *h,
     }
     for (size_t i = 0; i < d->n; i++) {
         const struct stmt_diag *sd = &d->v[i];
-        char what[512];
-        snprintf(what, sizeof what, "%s%s%s", sd->kind, sd->fx->object ? " " : "",
+        char label[512];
+        snprintf(label, sizeof label, "%s%s%s", sd->kind, sd->fx->object ? " " : "",
                  sd->fx->object ? sd->fx->object : "");
-        printf("  %*zu  line %-4d %-*s  %s%-8s%s", w, i + 1, sd->line, ow, what,
+        printf("  %*zu  line %-4d %-*s  %s%-8s%s", w, i + 1, sd->line, ow, label,
                sty(stdout, state_style(sd->state)), effect_word(sd), sty(stdout, STY_RESET));
         if (sd->state == SS_UNKNOWN || sd->state == SS_NONE) {
             printf("  %s%s%s", sty(stdout, STY_DIM), sd->reason ? sd->reason : "",
