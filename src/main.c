@@ -46,10 +46,13 @@ static const struct command commands[] = {
      "  -v, --verbose        list every migration, not only those needing attention\n"},
     {"resolve", cmd_resolve, NEED_CONFIG | NEED_MIGRATIONS,
      "Record a failed migration as applied or rolled back (Prisma's rules)",
-     "pgmig resolve --applied NAME | --rolled-back NAME\n"
+     "pgmig resolve --applied NAME | --rolled-back NAME [--force]\n"
      "\n"
      "  --applied NAME       record NAME as applied (its failed rows are rolled back)\n"
-     "  --rolled-back NAME   mark the failed rows of NAME rolled back, so deploy retries it\n"},
+     "  --rolled-back NAME   mark the failed rows of NAME rolled back, so deploy retries it\n"
+     "  --force              record it even though the catalog contradicts the claim\n"
+     "                       (by default --applied refuses when an effect of NAME is absent,\n"
+     "                       --rolled-back when one is still present)\n"},
     {"diagnose", cmd_diagnose, NEED_CONFIG | NEED_MIGRATIONS,
      "Explain a failed migration statement by statement from the catalog",
      "pgmig diagnose [NAME] [-v]\n"

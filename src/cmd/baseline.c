@@ -82,7 +82,7 @@ int cmd_baseline(struct cmd_ctx *ctx, int argc, char **argv)
         goto out;
     state_compute(&s, &d, &h);
     if (s.failed) {
-        deploy_refuse_failed(&s, &d, &e);
+        deploy_refuse_failed(c, &s, &d, &e);
         pm_err_prefix(&e, "cannot baseline");
         goto out;
     }

@@ -2,7 +2,9 @@
  * deploy.c - the deploy procedure (see deploy.h).
  */
 #include "engine/deploy.h"
+#include "engine/diagnose.h"
 #include "engine/lock.h"
+#include "engine/repair.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/quote.h"
@@ -87,21 +89,38 @@ static void add_log_excerpt(struct buf *b, const char *logs)
         buf_adds(b, "    ...\n");
 }
 
-int deploy_refuse_failed(const struct state *st, const struct migdir *d, struct pm_err *e)
+int deploy_refuse_failed(struct pg_conn *c, const struct state *st, const struct migdir *d,
+                         struct pm_err *e)
 {
-    struct buf b = BUF_INIT;
-    const char *first = NULL;
+    struct buf b = BUF_INIT, next = BUF_INIT;
+    const struct mig_status *first = NULL;
     for (size_t i = 0; i < st->n; i++) {
         const struct mig_status *m = &st->v[i];
         if (m->state != MIG_FAILED)
             continue;
-        if (!first)
-            first = m->name;
         buf_addf(&b, "`%s` started at %s, %d statement%s recorded as applied%s:\n", m->name,
                  m->row->started_at, m->row->applied_steps_count,
                  m->row->applied_steps_count == 1 ? "" : "s",
                  m->local < 0 ? " (its folder is missing locally)" : "");
         add_log_excerpt(&b, m->row->logs);
+        if (m->local < 0)
+            continue;
+        /* the evidence, not the counters: what of it is in the catalog now */
+        struct diagnosis dg;
+        struct pm_err de = PM_ERR_INIT;
+        if (diagnose_migration(c, &d->v[m->local], m->row, &dg, &de) == 0) {
+            buf_adds(&b, "  diagnosis ");
+            diagnosis_summary(&dg, &b);
+            buf_addch(&b, '\n');
+            if (!first) {
+                first = m;
+                repair_suggest(c, &dg, m->name, 1, &next, &de);
+            }
+        } else {
+            buf_addf(&b, "  (not diagnosed: %s)\n", de.primary ? de.primary : "error");
+        }
+        diagnosis_release(&dg);
+        pm_err_release(&de);
     }
     if (b.len && b.data[b.len - 1] == '\n')
         buf_truncate(&b, b.len - 1);
@@ -111,14 +130,22 @@ int deploy_refuse_failed(const struct state *st, const struct migdir *d, struct 
                "be applied",
                st->failed, st->failed == 1 ? "" : "s");
     pm_err_detail(e, "%s", b.data);
-    pm_err_hint(e, "a failed migration may have left some of its changes behind; decide "
-                   "whether it took effect, then record that decision");
-    pm_err_next(e, "pgmig resolve --rolled-back %s   # if none of it took effect (or you "
-                   "undid it)",
-                first);
-    pm_err_next(e, "pgmig resolve --applied %s       # if you completed it by hand", first);
+    if (first) {
+        pm_err_hint(e, "pgmig checked each statement against the catalog; `pgmig diagnose` "
+                       "shows the evidence");
+        pm_err_next(e, "pgmig diagnose %s", first->name);
+        for (const char *p = next.data; *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            pm_err_next(e, "%.*s", (int)len, p);
+            p = nl ? nl + 1 : p + len;
+        }
+    } else {
+        pm_err_hint(e, "its folder is missing locally, so pgmig cannot check what took effect; "
+                       "restore it from version control");
+    }
     buf_release(&b);
-    (void)d;
+    buf_release(&next);
     return -1;
 }
 
@@ -171,7 +198,7 @@ int deploy_run(struct pg_conn *c, const struct migdir *d, const struct deploy_op
     }
     state_compute(&rep->before, d, &rep->hist);
     if (rep->before.failed)
-        return deploy_refuse_failed(&rep->before, d, e);
+        return deploy_refuse_failed(c, &rep->before, d, e);
 
     size_t pending = 0;
     for (size_t i = 0; i < rep->before.n; i++)

@@ -49,8 +49,9 @@ int deploy_run(struct pg_conn *c, const struct migdir *d, const struct deploy_op
 void deploy_report_release(struct deploy_report *rep);
 
 /* Shared guards, also used by other commands. */
-/* P3009: fill e about the failed migrations in st. */
-int deploy_refuse_failed(const struct state *st, const struct migdir *d, struct pm_err *e);
+/* P3009: fill e about the failed migrations in st, each diagnosed from the catalog. */
+int deploy_refuse_failed(struct pg_conn *c, const struct state *st, const struct migdir *d,
+                         struct pm_err *e);
 /* P3005: fails when the schema holding the (missing) history table has tables. */
 int deploy_check_empty(struct pg_conn *c, const struct history *h, struct pm_err *e);
 /* CREATE SCHEMA IF NOT EXISTS for ?schema= (Prisma creates it too). */

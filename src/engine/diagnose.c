@@ -401,7 +401,8 @@ static void evaluate(struct diagnosis *d, struct pg_batch *b)
                 later_present |= d->v[j].state == SS_PRESENT;
             for (size_t j = 0; j < i; j++)
                 earlier_absent |= d->v[j].state == SS_ABSENT;
-            sd->implied = later_present ? 1 : earlier_absent ? 0 : -1;
+            int after_failure = d->failed_stmt >= 0 && (long)i >= d->failed_stmt;
+            sd->implied = later_present ? 1 : (earlier_absent || after_failure) ? 0 : -1;
             break;
         }
         }
@@ -459,6 +460,14 @@ int diagnose_migration(struct pg_conn *c, const struct migration *m, const struc
         }
     }
     d->file_changed = row && !migration_checksum_matches(m, row->checksum);
+    d->failed_stmt = -1;
+    long nth;
+    size_t total;
+    /* pgmig's own failure record (apply.c): "pgmig: statement N of M failed (...)" */
+    if (row && !d->file_changed && row->logs &&
+        sscanf(row->logs, "pgmig: statement %ld of %zu failed", &nth, &total) == 2 &&
+        total == d->n && nth >= 1)
+        d->failed_stmt = nth - 1;
     d->server_version = pg_server_version(c);
     return diagnose_recheck(c, d, e);
 }
@@ -475,4 +484,34 @@ void diagnosis_release(struct diagnosis *d)
         effects_release(d->fx, d->n);
     sql_script_release(&d->script);
     memset(d, 0, sizeof(*d));
+}
+
+void diagnosis_summary(const struct diagnosis *d, struct buf *out)
+{
+    buf_addf(out, "%s: ", verdict_name(d->verdict));
+    size_t i = 0, groups = 0;
+    while (i < d->n) {
+        enum stmt_state st = d->v[i].state;
+        size_t j = i;
+        while (j + 1 < d->n && d->v[j + 1].state == st)
+            j++;
+        if (st != SS_NONE) {
+            buf_addf(out, "%s%s %zu", groups++ ? "; " : "", j > i ? "statements" : "statement",
+                     i + 1);
+            if (j > i)
+                buf_addf(out, "-%zu", j + 1);
+            buf_addf(out, " %s", stmt_state_name(st));
+        }
+        i = j + 1;
+    }
+    if (!groups)
+        buf_adds(out, "no statements");
+}
+
+long diagnosis_first(const struct diagnosis *d, enum stmt_state st)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].state == st)
+            return (long)i;
+    return -1;
 }

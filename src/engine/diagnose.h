@@ -17,7 +17,8 @@
  *   when the same migration created tmp before dropping it;
  * - the applied prefix: statements run in order, so an unknown statement is
  *   implied applied when a later checkable statement is present, and implied
- *   not applied when an earlier one is absent.
+ *   not applied when an earlier one is absent, or when it is (or comes after)
+ *   the statement that pgmig's own logs say failed.
  */
 #ifndef PGMIG_ENGINE_DIAGNOSE_H
 #define PGMIG_ENGINE_DIAGNOSE_H
@@ -27,6 +28,7 @@
 #include "pg/conn.h"
 #include "sql/effects.h"
 #include "sql/script.h"
+#include "util/buf.h"
 
 enum stmt_state {
     SS_PRESENT,
@@ -74,6 +76,8 @@ struct diagnosis {
     enum verdict verdict;
     size_t present, absent, differs, unknown, checkable;
     int file_changed; /* the failed row's checksum differs from the file now */
+    long failed_stmt; /* from pgmig's own logs of an unchanged file: the statement that failed
+                         (it and every later one never took effect); -1 when unknown */
     int server_version;
 };
 
@@ -86,6 +90,11 @@ int diagnose_migration(struct pg_conn *c, const struct migration *m, const struc
 /* Re-run the catalog checks of an existing diagnosis (after a repair). */
 int diagnose_recheck(struct pg_conn *c, struct diagnosis *d, struct pm_err *e);
 void diagnosis_release(struct diagnosis *d);
+
+/* "partial: statements 1 present; 2-4 absent; 5 unknown" (appended to out). */
+void diagnosis_summary(const struct diagnosis *d, struct buf *out);
+/* The first checkable statement in the given state, or -1. */
+long diagnosis_first(const struct diagnosis *d, enum stmt_state st);
 
 const char *verdict_name(enum verdict v);
 const char *stmt_state_name(enum stmt_state s);

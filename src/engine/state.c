@@ -56,12 +56,13 @@ static void classify(struct mig_status *st, const struct history *h, const struc
         last = r;
     }
     st->rows = (int)n;
-    if (applied) {
-        st->state = MIG_APPLIED;
-        st->row = applied;
-    } else if (failed) {
+    /* A failed row blocks deploy (P3009) even beside an applied one, as in Prisma. */
+    if (failed) {
         st->state = MIG_FAILED;
         st->row = failed;
+    } else if (applied) {
+        st->state = MIG_APPLIED;
+        st->row = applied;
     } else if (last) {
         st->state = MIG_ROLLED_BACK;
         st->row = last;

@@ -1,8 +1,8 @@
 /*
  * state.h - what each migration's state is, from the local directory and the
- * history rows, by Prisma's rules: applied when some row of the name is
- * finished and not rolled back; failed when some row is neither finished nor
- * rolled back; rolled back (pending again) when every row is rolled back;
+ * history rows, by Prisma's rules: failed when some row is neither finished
+ * nor rolled back (it blocks deploy even beside a finished row, as in Prisma);
+ * applied when some row of the name is finished and not rolled back; rolled back (pending again) when every row is rolled back;
  * pending when there is no row. pgmig adds: edited (the checksum of the row
  * that counts differs from the file) and missing locally.
  */
@@ -24,7 +24,7 @@ struct mig_status {
     long local;    /* index in the migdir, -1 when missing locally */
     enum mig_state state;
     int edited;    /* the row that counts has another checksum than the file */
-    const struct hist_row *row; /* the row that counts: applied, else failed, else latest */
+    const struct hist_row *row; /* the row that counts: failed, else applied, else latest */
     int rows;      /* how many history rows the name has */
 };
 

@@ -44,7 +44,7 @@ static struct effect *add(struct ctx *c, enum eff_kind kind, int present, const 
     e->present = present;
     e->schema = dup_nz(schema);
     e->name = xstrdup(name ? name : "");
-    e->sub = dup_nz(sub);
+    e->sub = xstrdup(sub); /* "" stays: an enum label may be empty */
     return e;
 }
 
@@ -562,10 +562,6 @@ static void index_stmt(struct ctx *c, const PgQuery__IndexStmt *ix)
         unknown(c, "unnamed index");
         return;
     }
-    if (is_temp(ix->relation)) {
-        none(c, "temporary object");
-        return;
-    }
     /* An index lives in its table's schema. */
     c->se->object = qname_display((struct qname){rel.schema, ix->idxname}, NULL);
     add(c, EFF_INDEX, 1, rel.schema, ix->idxname, NULL)->flag = 1;
@@ -612,7 +608,9 @@ static void composite_type(struct ctx *c, const PgQuery__CompositeTypeStmt *ct)
 static void alter_enum(struct ctx *c, const PgQuery__AlterEnumStmt *a)
 {
     struct qname q;
-    if (list_qname(a->type_name, a->n_type_name, &q) < 0 || !nz(a->new_val)) {
+    /* An empty label is valid. RENAME VALUE '' TO ... reads as ADD VALUE:
+     * absent strings are "" in the protobuf tree, so old_val '' is lost. */
+    if (list_qname(a->type_name, a->n_type_name, &q) < 0 || !a->new_val) {
         unknown(c, "not analysed");
         return;
     }
@@ -627,7 +625,7 @@ static void alter_enum(struct ctx *c, const PgQuery__AlterEnumStmt *a)
 static void create_schema(struct ctx *c, const PgQuery__CreateSchemaStmt *s)
 {
     /* CREATE SCHEMA AUTHORIZATION role: the schema is named after the role. */
-    const char *name = nz(s->schemaname)               ? s->schemaname
+    const char *name = nz(s->schemaname)                          ? s->schemaname
                        : s->authrole && nz(s->authrole->rolename) ? s->authrole->rolename
                                                                   : NULL;
     c->se->idempotent = s->if_not_exists;
@@ -756,8 +754,9 @@ static void rename_stmt(struct ctx *c, const PgQuery__RenameStmt *r)
             unknown(c, "not analysed");
             return;
         }
-        /* IF EXISTS: once renamed, running it again does nothing */
-        c->se->idempotent = r->missing_ok;
+        /* IF EXISTS makes a second run a no-op, but `idempotent` is not set:
+         * repair reads it as "may have been there before" and would not undo
+         * the rename, which certainly was this statement's doing. */
         c->se->object = sql_range_var_name(r->relation);
         if (kinds) {
             set_relkinds(add(c, EFF_RELATION, 1, rel.schema, nn, NULL), kinds);
@@ -834,7 +833,6 @@ static void alter_object_schema(struct ctx *c, const PgQuery__AlterObjectSchemaS
     if (kinds && a->relation) {
         q = rv_qname(a->relation);
         c->se->object = qname_display(q, NULL);
-        c->se->idempotent = a->missing_ok;
         set_relkinds(add(c, EFF_RELATION, 1, a->newschema, q.name, NULL), kinds);
         set_relkinds(add(c, EFF_RELATION, 0, q.schema, q.name, NULL), kinds);
         return;
@@ -942,7 +940,7 @@ static const char *cmd_unknown_reason(PgQuery__AlterTableType t)
     }
 }
 
-/* One command; returns whether running it again is harmless. */
+/* One command; returns whether it carries IF [NOT] EXISTS (see alter_table). */
 static int alter_table_cmd(struct ctx *c, struct qname rel, const PgQuery__AlterTableCmd *cmd)
 {
     const char *col = nz(cmd->name) ? cmd->name : NULL;
@@ -963,22 +961,20 @@ static int alter_table_cmd(struct ctx *c, struct qname rel, const PgQuery__Alter
         if (!col || !def || def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF ||
             !def->column_def->type_name)
             break;
-        set_type(add(c, EFF_COLUMN_TYPE, 1, rel.schema, rel.name, col),
-                 def->column_def->type_name);
-        /* USING converts the data again on a second run */
-        return def->column_def->raw_default == NULL;
+        set_type(add(c, EFF_COLUMN_TYPE, 1, rel.schema, rel.name, col), def->column_def->type_name);
+        return 0;
     case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
     case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
         if (!col)
             break;
         add(c, EFF_COLUMN_NOTNULL, 1, rel.schema, rel.name, col)->flag =
             cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull;
-        return 1;
+        return 0;
     case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
         if (!col)
             break;
         add(c, EFF_COLUMN_DEFAULT, 1, rel.schema, rel.name, col)->flag = def != NULL;
-        return 1;
+        return 0;
     case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
     case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
         if (!def || def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
@@ -1001,7 +997,7 @@ static int alter_table_cmd(struct ctx *c, struct qname rel, const PgQuery__Alter
         if (!col)
             break;
         add(c, EFF_CONSTRAINT, 1, rel.schema, rel.name, col);
-        return 1;
+        return 0;
     case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterConstraint:
         if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
             nz(def->constraint->conname))
@@ -1016,6 +1012,13 @@ static int alter_table_cmd(struct ctx *c, struct qname rel, const PgQuery__Alter
     return 0;
 }
 
+/*
+ * ALTER TABLE is idempotent when every command carries IF [NOT] EXISTS (ADD
+ * COLUMN IF NOT EXISTS, DROP COLUMN / CONSTRAINT IF EXISTS). SET NOT NULL and
+ * the like could run again harmlessly too, but are not marked: repair reads
+ * `idempotent` also as "the effect may have been there before", and would
+ * then not undo them. ALTER TABLE IF EXISTS concerns the table only.
+ */
 static void alter_table(struct ctx *c, const PgQuery__AlterTableStmt *a)
 {
     struct qname rel = rv_qname(a->relation);
@@ -1030,7 +1033,8 @@ static void alter_table(struct ctx *c, const PgQuery__AlterTableStmt *a)
         unknown(c, "composite type attributes");
         return;
     }
-    if (a->n_cmds == 1 && a->cmds[0] && a->cmds[0]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) {
+    if (a->n_cmds == 1 && a->cmds[0] &&
+        a->cmds[0]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) {
         const char *col = cmd_column(a->cmds[0]->alter_table_cmd);
         if (col) {
             free(c->se->object);
@@ -1104,6 +1108,19 @@ static unsigned walk(const ProtobufCMessage *m, int depth)
 
 static void query_stmt(struct ctx *c, const PgQuery__Node *n)
 {
+    /* SELECT ... INTO t: the raw tree is a SelectStmt with an IntoClause
+     * (PostgreSQL turns it into CREATE TABLE AS only at analysis). */
+    if (n->node_case == PG_QUERY__NODE__NODE_SELECT_STMT && n->select_stmt->into_clause &&
+        n->select_stmt->into_clause->rel) {
+        const PgQuery__RangeVar *rv = n->select_stmt->into_clause->rel;
+        struct qname rel = rv_qname(rv);
+        c->se->object = sql_range_var_name(rv);
+        if (is_temp(rv))
+            none(c, "temporary object");
+        else
+            set_relkinds(add(c, EFF_RELATION, 1, rel.schema, rel.name, NULL), "rp");
+        return;
+    }
     unsigned w = walk(&n->base, 0);
     if (w & WALK_DML)
         unknown(c, "data change");
@@ -1199,8 +1216,8 @@ static void analyse(struct ctx *c, const PgQuery__Node *n)
         composite_type(c, n->composite_type_stmt);
         break;
     case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
-        create_type_named(c, n->create_domain_stmt->domainname,
-                          n->create_domain_stmt->n_domainname, 'd');
+        create_type_named(c, n->create_domain_stmt->domainname, n->create_domain_stmt->n_domainname,
+                          'd');
         break;
     case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
         create_type_named(c, n->create_range_stmt->type_name, n->create_range_stmt->n_type_name,

@@ -95,13 +95,17 @@ struct stmt_effects {
     const char *reason; /* static text for EFFC_UNKNOWN / EFFC_NONE ("data change", "DO block",
                            "function body", "session setting", ...) */
     char *object;       /* display name of the main object ("\"User\"", "\"User\".\"email\""), or NULL */
-    int idempotent;     /* IF NOT EXISTS / IF EXISTS / OR REPLACE: safe to run again; also
-                           ALTER TABLE whose every command is (SET/DROP NOT NULL, SET/DROP
-                           DEFAULT, ALTER TYPE without USING, VALIDATE CONSTRAINT, ADD COLUMN
-                           IF NOT EXISTS, DROP ... IF EXISTS), COMMENT, GRANT and REVOKE */
+    int idempotent;     /* IF NOT EXISTS / IF EXISTS / OR REPLACE: safe to run again (and
+                           what it creates may have been there before). ALTER TABLE: when
+                           every command has IF [NOT] EXISTS. Also COMMENT, GRANT, REVOKE
+                           (EFFC_UNKNOWN, but always safe to run again). Not set for RENAME
+                           / SET SCHEMA ... IF EXISTS, whose effect is surely their own. */
     int concurrent;     /* CREATE/DROP INDEX CONCURRENTLY */
-    int guarded_do;     /* a DO block whose body guards itself (IF NOT EXISTS / EXCEPTION WHEN
-                           duplicate_...): judged safe to run again */
+    int guarded_do;     /* a DO block whose body guards itself: judged safe to run again. A
+                           textual heuristic over the body (the "as" string), case-insensitive,
+                           any run of blanks matching a space: it says "IF NOT EXISTS" or
+                           "IF EXISTS", or both "EXCEPTION" and "WHEN duplicate_". Comments and
+                           literals in the body count too. */
     struct effect *v;
     size_t n;
 };

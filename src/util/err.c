@@ -98,20 +98,23 @@ static char *lines_before(const char *text, size_t line_start, int count)
     return xstrndup(text + start, end - start);
 }
 
+/* The up to `count` lines after the line ending at byte `line_end` (blank ones included). */
 static char *lines_after(const char *text, size_t len, size_t line_end, int count)
 {
-    if (line_end >= len)
+    size_t start = line_end + 1;
+    if (line_end >= len || start >= len)
         return NULL;
-    size_t s = line_end + 1, e = s;
-    for (int i = 0; i < count && e < len; i++) {
+    size_t end = start;
+    for (int i = 0; i < count; i++) {
+        size_t e = end;
         while (e < len && text[e] != '\n')
             e++;
-        if (i + 1 < count && e < len)
-            e++;
+        end = e; /* the end of line i */
+        if (i + 1 == count || e + 1 >= len)
+            break; /* enough, or no line after it (a final newline ends the text) */
+        end = e + 1;
     }
-    if (e > s && text[e - 1] == '\n')
-        e--;
-    return e > s ? xstrndup(text + s, e - s) : NULL;
+    return xstrndup(text + start, end - start);
 }
 
 void pm_err_locate(struct pm_err *e, const char *file, const char *text, size_t len,

@@ -133,7 +133,8 @@ CREATE TABLE never (id int);'
     assert_err_contains "error[P3009]"
     assert_err_contains "20240101000000_partial"
     assert_err_contains "division by zero"
-    assert_err_contains "pgmig resolve --rolled-back 20240101000000_partial"
+    assert_err_contains "diagnosis partial: statements 1-2 present; statement 3 unknown; statement 4 absent"
+    assert_err_contains "pgmig repair 20240101000000_partial   # forward: runs statements 3-4"
     assert_eq "$(psql_val "SELECT to_regclass('next') IS NULL")" "t"
 }
 

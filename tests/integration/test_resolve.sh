@@ -19,6 +19,7 @@ setup() {
 test_resolve_applied_marks_failed_rows_and_inserts_applied_row() {
     setup
     fail_row 20240102000000_b
+    psql_exec "CREATE TABLE b (id int)"   # completed by hand
     run_pgmig resolve --applied 20240102000000_b
     assert_rc 0 || return
     assert_out_contains "Migration 20240102000000_b marked as applied."
@@ -29,12 +30,11 @@ test_resolve_applied_marks_failed_rows_and_inserts_applied_row() {
         "f|t|0|failed|f,t|f|0||t|t"
     run_pgmig status
     assert_rc 0
-    # b's SQL was never run
-    assert_eq "$(psql_val "SELECT to_regclass('b') IS NULL")" "t"
 }
 
 test_resolve_applied_without_failure_baselines_one() {
     setup
+    psql_exec "CREATE TABLE b (id int)"
     run_pgmig resolve --applied 20240102000000_b
     assert_rc 0 || return
     run_pgmig deploy
@@ -43,6 +43,7 @@ test_resolve_applied_without_failure_baselines_one() {
 
 test_resolve_applied_creates_history_table() {
     make_migration $M 20240101000000_init 'CREATE TABLE a (id int);'
+    psql_exec "CREATE TABLE a (id int)"
     run_pgmig resolve --applied 20240101000000_init
     assert_rc 0 || return
     assert_eq "$(psql_val "SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL")" "1"
@@ -139,4 +140,32 @@ test_json() {
     run_pgmig --json resolve --rolled-back 20240102000000_b
     assert_rc 1
     assert_json '.error.code' P3012
+}
+
+test_resolve_applied_refuses_when_the_catalog_disagrees() {
+    setup
+    fail_row 20240102000000_b
+    run_pgmig resolve --applied 20240102000000_b
+    assert_rc 1 || return
+    assert_err_contains "refusing to record \`20240102000000_b\` as applied: the catalog shows statement 1 (line 1, CREATE TABLE \"b\") did not take effect"
+    assert_err_contains "pgmig repair 20240102000000_b"
+    assert_err_contains "--force"
+    assert_eq "$(psql_val "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '20240102000000_b' AND finished_at IS NOT NULL")" "0"
+    # Prisma's behaviour on demand
+    run_pgmig resolve --applied 20240102000000_b --force
+    assert_rc 0
+    assert_eq "$(psql_val "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '20240102000000_b' AND finished_at IS NOT NULL")" "1"
+}
+
+test_resolve_rolled_back_refuses_while_effects_remain() {
+    setup
+    fail_row 20240102000000_b
+    psql_exec "CREATE TABLE b (id int)"
+    run_pgmig resolve --rolled-back 20240102000000_b
+    assert_rc 1 || return
+    assert_err_contains "refusing to record \`20240102000000_b\` as rolled back"
+    assert_err_contains "still in effect"
+    assert_err_contains "pgmig repair 20240102000000_b --strategy backward"
+    run_pgmig resolve --rolled-back 20240102000000_b --force
+    assert_rc 0
 }

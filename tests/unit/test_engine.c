@@ -819,7 +819,7 @@ static void test_state_rows_per_name(void)
  * rolled_back_at NULL is a *failed* migration and blocks deploy (P3009)"),
  * and `migrate status` lists it as failed.
  */
-static void test_state_failed_row_beside_applied_PRISMA_DIVERGENCE(void)
+static void test_state_failed_row_beside_applied(void)
 {
     static const char *const local[] = {"m1", "m2", NULL};
     struct fake f;
@@ -831,12 +831,11 @@ static void test_state_failed_row_beside_applied_PRISMA_DIVERGENCE(void)
     add_row(&f, "m2", R_FAILED, NULL);  /* 3 */
     struct state s;
     state_compute(&s, &f.d, &f.h);
-    /* the migrations did apply: the applied row counts (passes) */
-    CHECK_STATUS(&s, "m1", MIG_APPLIED, 0, 0, 2, 1);
-    CHECK_STATUS(&s, "m2", MIG_APPLIED, 1, 0, 2, 2);
-    /* but the failed rows must still block deploy as in Prisma */
-    CHECK_INT(s.failed, 2);     /* KNOWN FAILURE: got 0 */
-    CHECK_INT(s.up_to_date, 0); /* KNOWN FAILURE: got 1 */
+    /* a failed row blocks deploy even beside an applied one, as in Prisma (P3009) */
+    CHECK_STATUS(&s, "m1", MIG_FAILED, 0, 0, 2, 0);
+    CHECK_STATUS(&s, "m2", MIG_FAILED, 1, 0, 2, 3);
+    CHECK_INT(s.failed, 2);
+    CHECK_INT(s.up_to_date, 0);
     state_release(&s);
     fake_release(&f);
 }
@@ -996,7 +995,7 @@ int main(void)
     RUN(test_seg_kind_name);
     RUN(test_state_mixed);
     RUN(test_state_rows_per_name);
-    RUN(test_state_failed_row_beside_applied_PRISMA_DIVERGENCE);
+    RUN(test_state_failed_row_beside_applied);
     RUN(test_state_up_to_date);
     RUN(test_mig_state_name);
     UNIT_DONE();
