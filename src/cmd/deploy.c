@@ -94,10 +94,11 @@ static void explain_failure(const struct deploy_item *it, struct pm_err *e)
                     "is recorded as failed; deploy will refuse to continue until it is "
                     "resolved.",
                     r->applied, it->statements);
-        pm_err_next(e, "pgmig status");
-        pm_err_next(e, "pgmig resolve --rolled-back %s   # after undoing what took effect",
+        pm_err_next(e, "pgmig diagnose %s   # which statements took effect, from the catalog",
                     name);
-        pm_err_next(e, "pgmig resolve --applied %s       # after completing it by hand", name);
+        pm_err_next(e, "pgmig repair %s     # after fixing the file: runs what is missing, "
+                       "verified",
+                    name);
         break;
     case APPLY_UNKNOWN:
         pm_err_note(e, "the connection was lost before the commit was confirmed, so pgmig "

@@ -79,8 +79,8 @@ static void print_human(const struct state *s, const struct migdir *d, int verbo
                    m->row->applied_steps_count, m->row->applied_steps_count == 1 ? "" : "s",
                    m->local < 0 ? " (folder missing locally)" : "");
         }
-        next("decide whether the failed migration took effect, then "
-             "`pgmig resolve --rolled-back NAME` or `pgmig resolve --applied NAME`");
+        next("pgmig diagnose   # checks each statement against the catalog and says what to "
+             "run");
     }
     if (s->edited) {
         heading("Following migration(s) were edited after they were applied:");

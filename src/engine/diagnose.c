@@ -110,7 +110,7 @@ static void add_check(struct pg_batch *b, const struct effect *f)
     const char *p[6] = {0};
     int n = 0;
     const char *sql = NULL;
-    char *typ = NULL, *nsp = NULL;
+    char *typ = NULL, *nsp = NULL, *refname = NULL;
 
     snprintf(flag, sizeof flag, "%s", f->flag ? "true" : "false");
     switch (f->kind) {
@@ -179,10 +179,11 @@ static void add_check(struct pg_batch *b, const struct effect *f)
                   "   = (SELECT array_agg(x ORDER BY x) FROM "
                   "      pg_catalog.unnest(pg_catalog.string_to_array($3, ',')) x)) "
                   "AND ($4 = '' OR c.confrelid = pg_catalog.to_regclass($4))), NULL";
+            refname = f->ref ? qualified(f->ref_schema, f->ref) : NULL;
             p[n++] = rel;
             p[n++] = contype;
             p[n++] = f->columns ? f->columns : "";
-            p[n++] = f->ref ? f->ref : "";
+            p[n++] = refname ? refname : "";
         }
         break;
     case EFF_INDEX:
@@ -232,6 +233,7 @@ static void add_check(struct pg_batch *b, const struct effect *f)
     free(rel);
     free(typ);
     free(nsp);
+    free(refname);
 }
 
 /* Do two effects name the same object (an unqualified name matches any schema)? */

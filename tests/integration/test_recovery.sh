@@ -387,3 +387,20 @@ test_no_failed_migration() {
     assert_rc 1
     assert_err_contains "P3017"
 }
+
+# Regression: an unnamed inline foreign key to a mixed-case table must verify
+# (its target was looked up unquoted, so verification failed after a repair).
+test_repair_verifies_unnamed_foreign_key_to_mixed_case_table() {
+    make_migration $M 20240101000000_product 'CREATE TABLE "Product" ("id" SERIAL PRIMARY KEY);'
+    run_pgmig deploy
+    assert_rc 0 || return
+    make_migration $M 20240102000000_review 'CREATE TYPE "Rating" AS ENUM ('"'ONE'"', '"'TWO'"');
+CREATE TABLE "Review" ("id" SERIAL PRIMARY KEY, "productId" INTEGER NOT NULL REFERENCES "Product"("id"), "rating" "Rating");'
+    apply_first 20240102000000_review 1
+    prisma_failed_row 20240102000000_review
+    run_pgmig repair
+    assert_rc 0 || return
+    run_pgmig --json diagnose 20240102000000_review
+    assert_json '.verdict' applied
+    assert_json '[.statements[1].checks[] | select(.what | test("foreign key")) | .holds] | all' true
+}
