@@ -160,7 +160,8 @@ static void checksum_with_eol(const struct migration *m, int to_crlf, char out[6
     buf_grow(&b, m->len + m->len / 16);
     for (size_t i = 0; i < m->len; i++) {
         char c = m->text[i];
-        if (to_crlf && c == '\n' && (i == 0 || m->text[i - 1] != '\r'))
+        /* exactly Prisma's replace('\n', "\r\n"): every LF, even one after a CR */
+        if (to_crlf && c == '\n')
             buf_addch(&b, '\r');
         if (!to_crlf && c == '\r' && i + 1 < m->len && m->text[i + 1] == '\n')
             continue;

@@ -810,14 +810,12 @@ static void test_state_rows_per_name(void)
 }
 
 /*
- * PRISMA DIVERGENCE (KNOWN FAILURE, not fixed here): a name with an applied
- * row AND a failed row (finished_at and rolled_back_at both NULL, e.g. two
- * deploys racing with the advisory lock disabled). pgmig counts it as applied
- * only, so s.failed is 0 and deploy goes ahead. Prisma's
- * detect_failed_migrations() looks at every row: any failed row blocks deploy
- * with P3009 (prisma-compat.md: "A row with finished_at NULL and
- * rolled_back_at NULL is a *failed* migration and blocks deploy (P3009)"),
- * and `migrate status` lists it as failed.
+ * Regression test (fixed in 5eac08a): a name with an applied row AND a failed
+ * row (finished_at and rolled_back_at both NULL, e.g. two deploys racing with
+ * the advisory lock disabled). pgmig used to count it as applied only, so
+ * deploy went ahead; Prisma's detect_failed_migrations() looks at every row,
+ * and any failed row blocks deploy with P3009 (prisma-compat.md) and is
+ * listed as failed by `migrate status`.
  */
 static void test_state_failed_row_beside_applied(void)
 {

@@ -711,11 +711,10 @@ static void test_err_locate_blank_lines(void)
 }
 
 /*
- * KNOWN FAILURE (suspected bug in src/util/err.c lines_after(), not fixed
- * here): err.h promises "up to two following lines", and src_before keeps
- * blank lines ("a\n" and "\n" above), but the trailing-newline trim in
- * lines_after() also drops a blank *second* following line, and returns NULL
- * when both following lines are blank.
+ * Regression test (fixed in 5eac08a): err.h promises "up to two following
+ * lines", and src_before keeps blank lines ("a\n" and "\n" above); lines_after()
+ * used to drop a blank second following line, and returned NULL when both
+ * following lines were blank.
  */
 static void test_err_locate_blank_lines_after(void)
 {
