@@ -240,8 +240,7 @@ int main(int argc, char **argv)
     }
     if (ctx.opt_color && strcmp(ctx.opt_color, "auto") && strcmp(ctx.opt_color, "always") &&
         strcmp(ctx.opt_color, "never")) {
-        cmd_usage_error(&ctx, &e, "--color must be auto, always or never, not `%s`",
-                        ctx.opt_color);
+        cmd_usage_error(&ctx, &e, "--color must be auto, always or never, not `%s`", ctx.opt_color);
         rc = cmd_finish(&ctx, &e);
         goto out;
     }
@@ -249,8 +248,7 @@ int main(int argc, char **argv)
         char *end;
         ctx.lock_wait = strtod(lock_wait, &end);
         if (*end || end == lock_wait || ctx.lock_wait < 0) {
-            cmd_usage_error(&ctx, &e, "--lock-wait needs a number of seconds, not `%s`",
-                            lock_wait);
+            cmd_usage_error(&ctx, &e, "--lock-wait needs a number of seconds, not `%s`", lock_wait);
             rc = cmd_finish(&ctx, &e);
             goto out;
         }

@@ -52,8 +52,8 @@ int cmd_baseline(struct cmd_ctx *ctx, int argc, char **argv)
         if (ch == 'u') {
             upto_name = optarg;
         } else {
-            cmd_usage_error(ctx, &e, optopt ? "option `%s` needs a migration name"
-                                            : "unknown option `%s`",
+            cmd_usage_error(ctx, &e,
+                            optopt ? "option `%s` needs a migration name" : "unknown option `%s`",
                             argv[optind - 1]);
             goto out;
         }
@@ -97,8 +97,8 @@ int cmd_baseline(struct cmd_ctx *ctx, int argc, char **argv)
             printf("Nothing to baseline: every migration up to %s is already recorded.\n",
                    d.n ? d.v[upto].name : "the end");
         if (upto + 1 < d.n)
-            printf("%zu later migration%s will be applied by `pgmig deploy`.\n",
-                   d.n - upto - 1, d.n - upto - 1 == 1 ? "" : "s");
+            printf("%zu later migration%s will be applied by `pgmig deploy`.\n", d.n - upto - 1,
+                   d.n - upto - 1 == 1 ? "" : "s");
     }
 out:
     doc_begin(ctx);

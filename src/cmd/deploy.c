@@ -37,8 +37,7 @@ static void describe_plan(const struct deploy_item *it, char *buf, size_t n)
                  it->statements == 1 ? "run" : "each");
     else
         snprintf(buf, n, "%zu statement%s: %zu in %zu transaction%s, %zu outside one",
-                 it->statements, s, it->statements - it->nontx, tx, tx == 1 ? "" : "s",
-                 it->nontx);
+                 it->statements, s, it->statements - it->nontx, tx, tx == 1 ? "" : "s", it->nontx);
 }
 
 static void progress(const struct deploy_item *it, enum deploy_phase ph, void *ud)
@@ -54,8 +53,8 @@ static void progress(const struct deploy_item *it, enum deploy_phase ph, void *u
     char plan[128];
     describe_plan(it, plan, sizeof plan);
     if (it->result.outcome == APPLY_OK && it->result.failed_stmt < 0)
-        printf("%sdone%s (%s, %.0f ms)\n", sty(stdout, STY_GREEN), sty(stdout, STY_RESET),
-               plan, it->result.ms);
+        printf("%sdone%s (%s, %.0f ms)\n", sty(stdout, STY_GREEN), sty(stdout, STY_RESET), plan,
+               it->result.ms);
     else
         printf("%sfailed%s\n", sty(stdout, STY_RED), sty(stdout, STY_RESET));
     fflush(stdout);
@@ -83,21 +82,23 @@ static void explain_failure(const struct deploy_item *it, struct pm_err *e)
         break;
     case APPLY_PARTIAL:
         if (r->unrecorded)
-            pm_err_note(e, "%zu of %zu statements took effect before the connection was lost; "
-                           "the history row still says %zu. The migration is recorded as "
-                           "failed.",
+            pm_err_note(e,
+                        "%zu of %zu statements took effect before the connection was lost; "
+                        "the history row still says %zu. The migration is recorded as "
+                        "failed.",
                         r->applied, it->statements, r->applied);
         else
             pm_err_note(e,
-                    "%zu of %zu statements took effect before the failure (a statement that "
-                    "cannot run in a transaction had already been committed). The migration "
-                    "is recorded as failed; deploy will refuse to continue until it is "
-                    "resolved.",
-                    r->applied, it->statements);
+                        "%zu of %zu statements took effect before the failure (a statement that "
+                        "cannot run in a transaction had already been committed). The migration "
+                        "is recorded as failed; deploy will refuse to continue until it is "
+                        "resolved.",
+                        r->applied, it->statements);
         pm_err_next(e, "pgmig diagnose %s   # which statements took effect, from the catalog",
                     name);
-        pm_err_next(e, "pgmig repair %s     # after fixing the file: runs what is missing, "
-                       "verified",
+        pm_err_next(e,
+                    "pgmig repair %s     # after fixing the file: runs what is missing, "
+                    "verified",
                     name);
         break;
     case APPLY_UNKNOWN:
@@ -226,8 +227,8 @@ int cmd_deploy(struct cmd_ctx *ctx, int argc, char **argv)
             fputc('\n', stderr);
         }
         for (size_t i = 0; i < rep.n; i++)
-            if (rep.v[i].done && (rep.v[i].result.outcome != APPLY_OK ||
-                                  rep.v[i].result.failed_stmt >= 0))
+            if (rep.v[i].done &&
+                (rep.v[i].result.outcome != APPLY_OK || rep.v[i].result.failed_stmt >= 0))
                 explain_failure(&rep.v[i], &e);
     } else if (!ctx->json) {
         if (o.dry_run)

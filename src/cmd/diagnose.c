@@ -18,8 +18,9 @@ const struct mig_status *cmd_pick_migration(struct cmd_ctx *ctx, const struct st
         const struct mig_status *m = &s->v[i];
         if (name ? !strcmp(m->name, name) : m->state == MIG_FAILED) {
             if (m->local < 0) {
-                pm_err_set(e, PM_EXIT_FAIL, "migration `%s` is in the history but its folder is "
-                                            "missing locally",
+                pm_err_set(e, PM_EXIT_FAIL,
+                           "migration `%s` is in the history but its folder is "
+                           "missing locally",
                            m->name);
                 pm_err_hint(e, "restore it from version control (its SQL is what pgmig checks "
                                "against the catalog)");

@@ -46,8 +46,7 @@ static void print_rows(const struct history *h, const char *name)
             for (int n = 0; *p && n < 4; n++) {
                 const char *nl = strchr(p, '\n');
                 size_t len = nl ? (size_t)(nl - p) : strlen(p);
-                printf("    %s%.*s%s\n", sty(stdout, STY_DIM), (int)len, p,
-                       sty(stdout, STY_RESET));
+                printf("    %s%.*s%s\n", sty(stdout, STY_DIM), (int)len, p, sty(stdout, STY_RESET));
                 p = nl ? nl + 1 : p + len;
             }
         }
@@ -64,10 +63,9 @@ void diag_print_human(const struct diagnosis *d, const struct history *h,
            ms ? mig_state_name(ms->state) : "not recorded");
     print_rows(h, name);
     if (ms && ms->row)
-        printf("  file: %s\n", d->file_changed
-                                   ? "CHANGED since that attempt (checksum differs); "
-                                     "diagnosing the file as it is now"
-                                   : "unchanged since that attempt");
+        printf("  file: %s\n", d->file_changed ? "CHANGED since that attempt (checksum differs); "
+                                                 "diagnosing the file as it is now"
+                                               : "unchanged since that attempt");
     printf("\nStatements, checked against the catalog:\n");
     int w = 1, ow = 0;
     for (size_t n = d->n; n >= 10; n /= 10)
@@ -98,8 +96,7 @@ void diag_print_human(const struct diagnosis *d, const struct history *h,
                 if (sd->checks[k].established || sd->checks[k].ambiguous)
                     continue;
                 char *what = effect_describe(sd->checks[k].eff);
-                printf("  %s %s", what,
-                       sd->checks[k].eff->present ? "is missing" : "still exists");
+                printf("  %s %s", what, sd->checks[k].eff->present ? "is missing" : "still exists");
                 free(what);
                 break;
             }
@@ -110,11 +107,11 @@ void diag_print_human(const struct diagnosis *d, const struct history *h,
                 const struct check *ch = &sd->checks[k];
                 char *what = effect_describe(ch->eff);
                 printf("  %*s        %s %s: %s%s%s\n", w, "", ch->eff->present ? "+" : "-", what,
-                       ch->ambiguous ? "cannot tell (this migration also undoes it)"
+                       ch->ambiguous       ? "cannot tell (this migration also undoes it)"
                        : ch->invalid_index ? "INVALID"
-                       : ch->implied   ? "yes (implied by a later statement)"
-                       : ch->established ? "yes"
-                                         : "no",
+                       : ch->implied       ? "yes (implied by a later statement)"
+                       : ch->established   ? "yes"
+                                           : "no",
                        ch->found ? ", found " : "", ch->found ? ch->found : "");
                 free(what);
             }
@@ -126,8 +123,7 @@ void diag_print_human(const struct diagnosis *d, const struct history *h,
         printf(" (no statement has an effect pgmig can check)\n");
     else
         printf(" (%zu of %zu checkable statement%s in effect%s)\n", d->present, d->checkable,
-               d->checkable == 1 ? "" : "s",
-               d->differs ? ", some only partly" : "");
+               d->checkable == 1 ? "" : "s", d->differs ? ", some only partly" : "");
 }
 
 void diag_json(struct json *j, const struct diagnosis *d, const struct history *h,
@@ -163,8 +159,7 @@ void diag_json(struct json *j, const struct diagnosis *d, const struct history *
         json_kstr(j, "kind", sd->kind);
         json_kstr(j, "object", sd->fx->object);
         json_kstr(j, "effect", effect_word(sd));
-        json_kstr(j, "reason", sd->state == SS_UNKNOWN || sd->state == SS_NONE ? sd->reason
-                                                                                : NULL);
+        json_kstr(j, "reason", sd->state == SS_UNKNOWN || sd->state == SS_NONE ? sd->reason : NULL);
         json_key(j, "implied");
         if (sd->state != SS_UNKNOWN && sd->state != SS_NONE)
             json_null(j);

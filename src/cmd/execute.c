@@ -14,9 +14,8 @@
 
 int cmd_execute(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {{"file", required_argument, NULL, 'f'},
-                                         {"stdin", no_argument, NULL, 's'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"file", required_argument, NULL, 'f'}, {"stdin", no_argument, NULL, 's'}, {0, 0, 0, 0}};
     struct pm_err e = PM_ERR_INIT;
     struct buf text = BUF_INIT;
     struct sql_script script = {0};
@@ -33,8 +32,8 @@ int cmd_execute(struct cmd_ctx *ctx, int argc, char **argv)
         } else if (ch == 's') {
             use_stdin = 1;
         } else {
-            cmd_usage_error(ctx, &e, optopt == 'f' ? "option `%s` needs a file name"
-                                                   : "unknown option `%s`",
+            cmd_usage_error(ctx, &e,
+                            optopt == 'f' ? "option `%s` needs a file name" : "unknown option `%s`",
                             argv[optind - 1]);
             goto out;
         }
@@ -55,8 +54,9 @@ int cmd_execute(struct cmd_ctx *ctx, int argc, char **argv)
     struct apply_input in = {.file = label, .script = &script, .plan = &plan};
     if (apply_script(c, &in, &r, &e)) {
         if (r.outcome == APPLY_PARTIAL)
-            pm_err_note(&e, "%zu of %zu statements took effect before the failure (statements "
-                            "that cannot run in a transaction are committed on their own)",
+            pm_err_note(&e,
+                        "%zu of %zu statements took effect before the failure (statements "
+                        "that cannot run in a transaction are committed on their own)",
                         r.applied, script.n);
         else if (r.outcome == APPLY_NOTHING_LEFT)
             pm_err_note(&e, "the script ran in one transaction, which was rolled back: none of "

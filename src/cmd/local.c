@@ -24,9 +24,10 @@ int cmd_local(struct cmd_ctx *ctx, int argc, char **argv)
     if (!action || argc > 2 ||
         (strcmp(action, "start") && strcmp(action, "stop") && strcmp(action, "status") &&
          strcmp(action, "url"))) {
-        cmd_usage_error(ctx, &e, action && argc <= 2 ? "unknown action `%s`; use start, stop, "
-                                                       "status or url"
-                                                     : "%suse pgmig local start|stop|status|url",
+        cmd_usage_error(ctx, &e,
+                        action && argc <= 2 ? "unknown action `%s`; use start, stop, "
+                                              "status or url"
+                                            : "%suse pgmig local start|stop|status|url",
                         action && argc <= 2 ? action : "");
         goto out;
     }

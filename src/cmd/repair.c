@@ -109,8 +109,9 @@ int cmd_repair(struct cmd_ctx *ctx, int argc, char **argv)
             cmd_usage_error(ctx, &e, "--strategy must be forward or backward, not `%s`", optarg);
             goto out;
         } else {
-            cmd_usage_error(ctx, &e, optopt == 's' ? "option `%s` needs forward or backward"
-                                                   : "unknown option `%s`",
+            cmd_usage_error(ctx, &e,
+                            optopt == 's' ? "option `%s` needs forward or backward"
+                                          : "unknown option `%s`",
                             argv[optind - 1]);
             goto out;
         }
@@ -134,8 +135,9 @@ int cmd_repair(struct cmd_ctx *ctx, int argc, char **argv)
         goto out;
     }
     if (ms->state == MIG_APPLIED) {
-        pm_err_set(&e, PM_EXIT_FAIL, "migration `%s` is recorded as applied; repair only "
-                                     "completes or undoes failed and pending migrations",
+        pm_err_set(&e, PM_EXIT_FAIL,
+                   "migration `%s` is recorded as applied; repair only "
+                   "completes or undoes failed and pending migrations",
                    ms->name);
         pm_err_next(&e, "pgmig diagnose %s   # compares it with the catalog", ms->name);
         goto out;
@@ -174,8 +176,9 @@ int cmd_repair(struct cmd_ctx *ctx, int argc, char **argv)
     if (repair_execute(c, &dg, &plan, &h, ms->name, print_step, ctx, &res, &e)) {
         pm_err_prefix(&e, "repair of `%s` failed", ms->name);
         if (res.failed_step >= 0)
-            pm_err_note(&e, "step %ld of %zu failed; %zu step%s before it had been committed. "
-                            "The migration is still recorded as it was.",
+            pm_err_note(&e,
+                        "step %ld of %zu failed; %zu step%s before it had been committed. "
+                        "The migration is still recorded as it was.",
                         res.failed_step + 1, plan.n, res.steps_done,
                         res.steps_done == 1 ? "" : "s");
         pm_err_next(&e, "pgmig diagnose %s   # the state now", ms->name);

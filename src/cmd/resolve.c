@@ -40,8 +40,10 @@ static int resolve_applied(struct pg_conn *c, struct history *h, const struct mi
         if (strcmp(h->v[i].name, name) || !h->v[i].finished_at)
             continue;
         e->code = "P3008";
-        pm_err_set(e, PM_EXIT_FAIL, "migration `%s` is already recorded as applied in the "
-                                    "database", name);
+        pm_err_set(e, PM_EXIT_FAIL,
+                   "migration `%s` is already recorded as applied in the "
+                   "database",
+                   name);
         pm_err_detail(e, "it finished at %s", h->v[i].finished_at);
         return -1;
     }
@@ -72,16 +74,20 @@ static int resolve_rolled_back(struct pg_conn *c, struct history *h, const struc
     }
     if (!rows) {
         e->code = "P3011";
-        pm_err_set(e, PM_EXIT_FAIL, "migration `%s` cannot be rolled back because it was never "
-                                    "applied to the database", name);
+        pm_err_set(e, PM_EXIT_FAIL,
+                   "migration `%s` cannot be rolled back because it was never "
+                   "applied to the database",
+                   name);
         pm_err_hint(e, "did you pass the whole migration name? (for example "
                        "20201207184859_initial_migration)");
         return -1;
     }
     if (!failed) {
         e->code = "P3012";
-        pm_err_set(e, PM_EXIT_FAIL, "migration `%s` cannot be rolled back because it is not in "
-                                    "a failed state", name);
+        pm_err_set(e, PM_EXIT_FAIL,
+                   "migration `%s` cannot be rolled back because it is not in "
+                   "a failed state",
+                   name);
         return -1;
     }
     if (!force && check_claim(c, d, h, name, 0, e))
@@ -110,8 +116,10 @@ static int check_claim(struct pg_conn *c, const struct migdir *d, const struct h
             row = &h->v[i];
     struct diagnosis dg;
     if (diagnose_migration(c, &d->v[idx], row, &dg, e)) {
-        pm_err_prefix(e, "could not check `%s` against the catalog (pass --force to record it "
-                         "anyway)", name);
+        pm_err_prefix(e,
+                      "could not check `%s` against the catalog (pass --force to record it "
+                      "anyway)",
+                      name);
         return -1;
     }
     long bad = -1;
@@ -166,8 +174,8 @@ int cmd_resolve(struct cmd_ctx *ctx, int argc, char **argv)
         } else if (ch == 'f') {
             force = 1;
         } else {
-            cmd_usage_error(ctx, &e, optopt ? "option `%s` needs a migration name"
-                                            : "unknown option `%s`",
+            cmd_usage_error(ctx, &e,
+                            optopt ? "option `%s` needs a migration name" : "unknown option `%s`",
                             argv[optind - 1]);
             goto out;
         }
@@ -181,8 +189,7 @@ int cmd_resolve(struct cmd_ctx *ctx, int argc, char **argv)
         goto out;
     }
     if (cmd_load_migrations(ctx, &d, &e) || cmd_connect(ctx, &c, &e) ||
-        lock_acquire(c, ctx->lock_wait, &e) || deploy_ensure_schema(c, &e) ||
-        hist_load(c, &h, &e))
+        lock_acquire(c, ctx->lock_wait, &e) || deploy_ensure_schema(c, &e) || hist_load(c, &h, &e))
         goto out;
     if (applied ? resolve_applied(c, &h, &d, applied, force, &e)
                 : resolve_rolled_back(c, &h, &d, rolled_back, force, &e))

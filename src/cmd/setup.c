@@ -133,12 +133,9 @@ int setup_migrations(struct cmd_ctx *ctx, struct pm_err *e)
         free(dir);
         return 0;
     }
-    if (fs_is_dir("prisma/migrations"))
-        ctx->migrations_dir = xstrdup("prisma/migrations");
-    else if (fs_is_dir("migrations"))
-        ctx->migrations_dir = xstrdup("migrations");
-    else
-        ctx->migrations_dir = xstrdup("prisma/migrations");
+    /* ./prisma/migrations, else ./migrations; name the first in errors when neither exists */
+    int plain = !fs_is_dir("prisma/migrations") && fs_is_dir("migrations");
+    ctx->migrations_dir = xstrdup(plain ? "migrations" : "prisma/migrations");
     return 0;
 }
 
@@ -159,8 +156,8 @@ int cmd_load_migrations(struct cmd_ctx *ctx, struct migdir *d, struct pm_err *e)
         return -1;
     if (!ctx->opt_migrations && !fs_is_dir(ctx->migrations_dir)) {
         pm_err_set(e, PM_EXIT_ENV, "no migrations directory found");
-        pm_err_detail(e, "looked for %s", ctx->schema_path ? ctx->migrations_dir
-                                                           : "prisma/migrations and migrations");
+        pm_err_detail(e, "looked for %s",
+                      ctx->schema_path ? ctx->migrations_dir : "prisma/migrations and migrations");
         pm_err_hint(e, "pass --migrations DIR, or --schema FILE to use the migrations folder "
                        "beside it");
         memset(d, 0, sizeof(*d));

@@ -51,9 +51,8 @@ static void print_human(const struct state *s, const struct migdir *d, int verbo
         putchar('\n');
         for (size_t i = 0; i < s->n; i++) {
             const struct mig_status *m = &s->v[i];
-            printf("  %-12s %s%s%s\n", m->local < 0 ? "missing" : mig_state_name(m->state),
-                   m->name, m->edited ? "  (edited)" : "",
-                   m->local < 0 ? "  (no folder locally)" : "");
+            printf("  %-12s %s%s%s\n", m->local < 0 ? "missing" : mig_state_name(m->state), m->name,
+                   m->edited ? "  (edited)" : "", m->local < 0 ? "  (no folder locally)" : "");
         }
     }
     if (!s->managed) {
@@ -88,9 +87,8 @@ static void print_human(const struct state *s, const struct migdir *d, int verbo
             const struct mig_status *m = &s->v[i];
             if (!m->edited)
                 continue;
-            printf("  %s%s%s  recorded checksum %.12s…, file now %.12s…\n",
-                   sty(stdout, STY_YELLOW), m->name, sty(stdout, STY_RESET), m->row->checksum,
-                   d->v[m->local].checksum);
+            printf("  %s%s%s  recorded checksum %.12s…, file now %.12s…\n", sty(stdout, STY_YELLOW),
+                   m->name, sty(stdout, STY_RESET), m->row->checksum, d->v[m->local].checksum);
         }
         next("restore the applied version of the file (e.g. `git log -p -- "
              "<migrations>/NAME/migration.sql`); put new changes in a new migration");
@@ -111,8 +109,7 @@ static void print_human(const struct state *s, const struct migdir *d, int verbo
             const struct mig_status *m = &s->v[i];
             if (mig_status_is_pending(m))
                 printf("  %s%s\n", m->name,
-                       m->state == MIG_ROLLED_BACK ? "  (an earlier attempt was rolled back)"
-                                                   : "");
+                       m->state == MIG_ROLLED_BACK ? "  (an earlier attempt was rolled back)" : "");
         }
         next("pgmig deploy");
     }

@@ -74,8 +74,8 @@ static void locate_failure(struct run *x, const struct pg_batch_result *br, long
     const struct sql_stmt *st = &s->stmts[stmt];
     size_t off = st->start;
     if (br->position > 0)
-        off = srcpos_advance_chars(s->text, st->start + st->len, st->start,
-                                   (size_t)br->position - 1);
+        off =
+            srcpos_advance_chars(s->text, st->start + st->len, st->start, (size_t)br->position - 1);
     pm_err_locate(e, x->in->file, s->text, s->len, off);
 }
 
@@ -85,8 +85,8 @@ static char *failure_logs(struct run *x, long stmt, const struct pm_err *e)
     struct buf b = BUF_INIT;
     const struct sql_script *s = x->in->script;
     if (stmt >= 0)
-        buf_addf(&b, "pgmig: statement %ld of %zu failed (%s:%d:%d)\n", stmt + 1, s->n,
-                 x->in->file, e->line, e->col);
+        buf_addf(&b, "pgmig: statement %ld of %zu failed (%s:%d:%d)\n", stmt + 1, s->n, x->in->file,
+                 e->line, e->col);
     if (e->sqlstate[0])
         buf_addf(&b, "Database error code: %s\n", e->sqlstate);
     buf_addf(&b, "Database error:\nERROR: %s\n", e->primary ? e->primary : "");
@@ -131,8 +131,7 @@ static int book(struct run *x, const char *sql, int nparams, const char *const *
 {
     int rc = pg_exec(x->c, sql, nparams, params, e);
     if (rc)
-        pm_err_prefix(e, "could not record migration %s in %s", x->in->name,
-                      x->in->hist->table);
+        pm_err_prefix(e, "could not record migration %s in %s", x->in->name, x->in->hist->table);
     return rc;
 }
 
@@ -264,7 +263,7 @@ failed:
     r->failed_stmt = stmt;
     if (pg_is_broken(x->c)) {
         /* the failing segment was rolled back if a statement error arrived */
-        r->outcome = stmt < 0 ? APPLY_UNKNOWN
+        r->outcome = stmt < 0                                     ? APPLY_UNKNOWN
                      : (r->applied == 0 && sg->kind != SEG_ALONE) ? APPLY_NOTHING_LEFT
                                                                   : APPLY_PARTIAL;
         r->unrecorded = 1;

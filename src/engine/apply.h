@@ -39,10 +39,10 @@ enum apply_outcome {
 
 struct apply_result {
     enum apply_outcome outcome;
-    size_t applied;    /* statements that took effect */
-    long failed_stmt;  /* index of the failing statement, -1 when none / not a statement */
-    int unrecorded;    /* the failure could not be written to the history (connection lost) */
-    char id[37];       /* history row id */
+    size_t applied;   /* statements that took effect */
+    long failed_stmt; /* index of the failing statement, -1 when none / not a statement */
+    int unrecorded;   /* the failure could not be written to the history (connection lost) */
+    char id[37];      /* history row id */
     double ms;
 };
 

@@ -60,8 +60,9 @@ int deploy_check_empty(struct pg_conn *c, const struct history *h, struct pm_err
     pg_result_free(r);
     e->code = "P3005";
     pm_err_set(e, PM_EXIT_FAIL, "the database schema \"%s\" is not empty", h->schema);
-    pm_err_detail(e, "it has %d table%s (%s) but no migration history (_prisma_migrations); "
-                     "applying the migrations from the start would collide with them",
+    pm_err_detail(e,
+                  "it has %d table%s (%s) but no migration history (_prisma_migrations); "
+                  "applying the migrations from the start would collide with them",
                   n, n == 1 ? "" : "s", names.data);
     pm_err_hint(e, "if the database already has the schema the migrations describe, record "
                    "them as applied without running them (baselining)");
@@ -173,8 +174,7 @@ static int prepare(struct deploy_report *rep, int server_version, struct pm_err 
         return 0;
     pm_err_set(e, PM_EXIT_FAIL, "%zu pending migration%s cannot be run; nothing was applied",
                rep->n_errors, rep->n_errors == 1 ? "" : "s");
-    pm_err_hint(e, "fix the file%s, then run `pgmig deploy` again",
-                rep->n_errors == 1 ? "" : "s");
+    pm_err_hint(e, "fix the file%s, then run `pgmig deploy` again", rep->n_errors == 1 ? "" : "s");
     return -1;
 }
 

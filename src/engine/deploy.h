@@ -34,12 +34,12 @@ typedef void (*deploy_progress_fn)(const struct deploy_item *it, enum deploy_pha
 
 struct deploy_report {
     struct history hist;
-    struct state before;     /* state found under the lock */
-    struct deploy_item *v;   /* pending migrations, in order */
+    struct state before;   /* state found under the lock */
+    struct deploy_item *v; /* pending migrations, in order */
     size_t n;
-    size_t applied;          /* successfully applied now */
+    size_t applied; /* successfully applied now */
     int created_table;
-    struct pm_err *errors;   /* every syntax/plan error of the pending scripts */
+    struct pm_err *errors; /* every syntax/plan error of the pending scripts */
     size_t n_errors;
     double ms;
 };

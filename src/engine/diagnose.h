@@ -54,7 +54,7 @@ struct stmt_diag {
     const struct stmt_effects *fx;
     enum stmt_state state;
     const char *reason; /* why UNKNOWN/NONE (static text) */
-    int implied;      /* UNKNOWN/NONE: 1 implied applied, 0 implied not applied, -1 cannot tell */
+    int implied;        /* UNKNOWN/NONE: 1 implied applied, 0 implied not applied, -1 cannot tell */
     int invalid_index;
     struct check *checks;
     size_t n_checks;

@@ -65,10 +65,12 @@ int hist_load(struct pg_conn *c, struct history *h, struct pm_err *e)
     if (!h->exists)
         return 0;
 
-    char *sql = xasprintf("SELECT id, checksum, migration_name, logs, " ISO("started_at") ", "
-                          ISO("finished_at") ", " ISO("rolled_back_at") ", applied_steps_count "
-                          "FROM %s ORDER BY started_at, finished_at NULLS LAST",
-                          h->table);
+    char *sql =
+        xasprintf("SELECT id, checksum, migration_name, logs, " ISO("started_at") ", " ISO(
+                      "finished_at") ", " ISO("rolled_back_at") ", applied_steps_count "
+                                                                "FROM %s ORDER BY started_at, "
+                                                                "finished_at NULLS LAST",
+                  h->table);
     int rc = pg_query(c, &r, sql, 0, NULL, e);
     free(sql);
     if (rc)

@@ -25,9 +25,9 @@ struct hist_row {
 };
 
 struct history {
-    int exists;   /* the table exists */
-    char *schema; /* its schema (or, when absent, where it would be created) */
-    char *table;  /* quoted, schema-qualified name: "public"."_prisma_migrations" */
+    int exists;         /* the table exists */
+    char *schema;       /* its schema (or, when absent, where it would be created) */
+    char *table;        /* quoted, schema-qualified name: "public"."_prisma_migrations" */
     struct hist_row *v; /* ordered by started_at */
     size_t n, cap;
 };

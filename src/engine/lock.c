@@ -28,19 +28,20 @@ static void describe_holder(struct pg_conn *c, struct pm_err *e)
     struct pg_result *r = NULL;
     struct pm_err qe = PM_ERR_INIT;
     /* a bigint key k is stored as classid = k >> 32, objid = k & 0xffffffff, objsubid 1 */
-    if (pg_query(c, &r,
-                 "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''), "
-                 "  coalesce(a.client_addr::text, 'local'), coalesce(a.state, ''), "
-                 "  coalesce(left(a.query, 200), ''), "
-                 "  pg_catalog.to_char(a.backend_start AT TIME ZONE 'UTC', "
-                 "    'YYYY-MM-DD HH24:MI:SS \"UTC\"'), "
-                 "  pg_catalog.round(extract(epoch FROM pg_catalog.now() - a.backend_start))::bigint "
-                 "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
-                 "WHERE l.locktype = 'advisory' AND l.classid = 0 "
-                 "  AND l.objid = " PGMIG_LOCK_KEY " AND l.objsubid = 1 AND l.granted "
-                 "  AND l.database = (SELECT oid FROM pg_catalog.pg_database "
-                 "                    WHERE datname = pg_catalog.current_database())",
-                 0, NULL, &qe)) {
+    if (pg_query(
+            c, &r,
+            "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''), "
+            "  coalesce(a.client_addr::text, 'local'), coalesce(a.state, ''), "
+            "  coalesce(left(a.query, 200), ''), "
+            "  pg_catalog.to_char(a.backend_start AT TIME ZONE 'UTC', "
+            "    'YYYY-MM-DD HH24:MI:SS \"UTC\"'), "
+            "  pg_catalog.round(extract(epoch FROM pg_catalog.now() - a.backend_start))::bigint "
+            "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.classid = 0 "
+            "  AND l.objid = " PGMIG_LOCK_KEY " AND l.objsubid = 1 AND l.granted "
+            "  AND l.database = (SELECT oid FROM pg_catalog.pg_database "
+            "                    WHERE datname = pg_catalog.current_database())",
+            0, NULL, &qe)) {
         pm_err_detail(e, "the holder could not be looked up: %s", qe.primary);
         pm_err_release(&qe);
         return;
@@ -77,8 +78,8 @@ int lock_acquire(struct pg_conn *c, double wait_seconds, struct pm_err *e)
     long pause = 20;
     for (;;) {
         struct pg_result *r = NULL;
-        if (pg_query(c, &r, "SELECT pg_catalog.pg_try_advisory_lock(" PGMIG_LOCK_KEY ")", 0,
-                     NULL, e)) {
+        if (pg_query(c, &r, "SELECT pg_catalog.pg_try_advisory_lock(" PGMIG_LOCK_KEY ")", 0, NULL,
+                     e)) {
             pm_err_prefix(e, "could not take the migration lock");
             return -1;
         }
@@ -89,8 +90,8 @@ int lock_acquire(struct pg_conn *c, double wait_seconds, struct pm_err *e)
         if (now_s() >= deadline)
             break;
         if (!announced) {
-            out_note("waiting up to %.0fs for the migration lock (advisory lock %s)",
-                     wait_seconds, PGMIG_LOCK_KEY);
+            out_note("waiting up to %.0fs for the migration lock (advisory lock %s)", wait_seconds,
+                     PGMIG_LOCK_KEY);
             announced = 1;
         }
         sleep_ms(pause);

@@ -99,8 +99,9 @@ int migdir_load(struct migdir *d, const char *path, struct pm_err *e)
             e->code = "P3015";
             pm_err_set(e, PM_EXIT_ENV, "migration %s has no migration.sql", m.name);
             pm_err_detail(e, "expected the file %s", m.path);
-            pm_err_hint(e, "every folder in %s is a migration; add its migration.sql, or "
-                           "move the folder out of the migrations directory",
+            pm_err_hint(e,
+                        "every folder in %s is a migration; add its migration.sql, or "
+                        "move the folder out of the migrations directory",
                         path);
             free(m.name);
             free(m.path);

@@ -38,8 +38,8 @@ static int located(struct pm_err *e, const struct sql_script *s, const char *fil
     return -1;
 }
 
-int plan_build(struct plan *p, const struct sql_script *s, const char *file,
-               int server_version, struct pm_err *e)
+int plan_build(struct plan *p, const struct sql_script *s, const char *file, int server_version,
+               struct pm_err *e)
 {
     memset(p, 0, sizeof(*p));
     p->statements = s->n;

@@ -27,8 +27,8 @@ enum seg_kind {
 
 struct segment {
     enum seg_kind kind;
-    size_t first; /* index of the first statement */
-    size_t n;     /* number of statements */
+    size_t first;         /* index of the first statement */
+    size_t n;             /* number of statements */
     int ends_in_rollback; /* OWN_BLOCK closed by ROLLBACK: its statements take no effect */
 };
 
@@ -44,8 +44,8 @@ struct plan {
  * version. Errors (PM_EXIT_FAIL, located in the file): COPY ... FROM STDIN;
  * BEGIN without a matching COMMIT/ROLLBACK.
  */
-int plan_build(struct plan *p, const struct sql_script *s, const char *file,
-               int server_version, struct pm_err *e);
+int plan_build(struct plan *p, const struct sql_script *s, const char *file, int server_version,
+               struct pm_err *e);
 void plan_release(struct plan *p);
 const char *seg_kind_name(enum seg_kind k);
 

@@ -14,10 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-__attribute__((format(printf, 6, 7))) static void add_step(struct repair_plan *p,
-                                                          const char *sql, size_t len,
-                                                          int nontx, long stmt,
-                                                          const char *fmt, ...)
+__attribute__((format(printf, 6, 7))) static void add_step(struct repair_plan *p, const char *sql,
+                                                           size_t len, int nontx, long stmt,
+                                                           const char *fmt, ...)
 {
     va_list ap;
     ALLOC_GROW(p->v, p->n + 1, p->cap);
@@ -31,8 +30,8 @@ __attribute__((format(printf, 6, 7))) static void add_step(struct repair_plan *p
     va_end(ap);
 }
 
-__attribute__((format(printf, 2, 3))) static void refuse(struct repair_plan *p,
-                                                        const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void refuse(struct repair_plan *p, const char *fmt,
+                                                         ...)
 {
     va_list ap;
     if (p->refusal)
@@ -95,17 +94,20 @@ void repair_plan_forward(const struct diagnosis *d, struct repair_plan *p)
             break;
         case SS_NONE:
             if (!(st->flags & STMT_TX_CONTROL))
-                add_step(p, text, st->len, nontx, (long)i, "%s: no lasting effect, kept for "
-                                                           "the statements after it", label);
+                add_step(p, text, st->len, nontx, (long)i,
+                         "%s: no lasting effect, kept for "
+                         "the statements after it",
+                         label);
             break;
         case SS_ABSENT:
             drop_invalid_indexes(d, i, p);
             add_step(p, text, st->len, nontx, (long)i, "%s: its effects are absent", label);
             break;
         case SS_DIFFERS:
-            refuse(p, "%s is only partly in effect: the object exists in another shape than "
-                      "the migration creates, so running it again would fail or hide the "
-                      "difference",
+            refuse(p,
+                   "%s is only partly in effect: the object exists in another shape than "
+                   "the migration creates, so running it again would fail or hide the "
+                   "difference",
                    label);
             break;
         case SS_UNKNOWN:
@@ -117,12 +119,13 @@ void repair_plan_forward(const struct diagnosis *d, struct repair_plan *p)
                          "effect",
                          label, sd->reason);
             else if (sd->fx->idempotent || sd->fx->guarded_do)
-                add_step(p, text, st->len, nontx, (long)i, "%s: %s, safe to run again (%s)",
-                         label, sd->reason,
+                add_step(p, text, st->len, nontx, (long)i, "%s: %s, safe to run again (%s)", label,
+                         sd->reason,
                          sd->fx->guarded_do ? "the DO block guards itself" : "IF NOT EXISTS");
             else
-                refuse(p, "%s (%s): the catalog cannot tell whether it ran, and running it "
-                          "twice may not be safe",
+                refuse(p,
+                       "%s (%s): the catalog cannot tell whether it ran, and running it "
+                       "twice may not be safe",
                        label, sd->reason);
             break;
         }
@@ -221,8 +224,6 @@ static int undo_statement(struct pg_conn *c, const struct diagnosis *d, size_t i
     const struct stmt_diag *sd = &d->v[i];
     char label[256];
     stmt_label(d, i, label, sizeof label);
-    if (sd->fx->idempotent)
-        return 0; /* IF NOT EXISTS may have found it already there: not ours to drop */
     if (is_rename(sd)) {
         undo_rename(d, i, p);
         return 0;
@@ -231,13 +232,17 @@ static int undo_statement(struct pg_conn *c, const struct diagnosis *d, size_t i
     for (size_t k = 0; k < sd->n_checks; k++) {
         const struct check *ch = &sd->checks[k];
         if (ch->established && !ch->implied && !ch->eff->present) {
-            refuse(p, "%s removed %s; pgmig cannot bring it back", label,
+            /* also for DROP ... IF EXISTS: it may have removed something that existed */
+            refuse(p, "%s %s %s; pgmig cannot bring it back", label,
+                   sd->fx->idempotent ? "may have removed" : "removed",
                    ch->eff->sub ? ch->eff->sub : ch->eff->name);
             return 0;
         }
         if (ch->established && !ch->implied && ch->eff->kind == EFF_RELATION)
             rel = ch->eff;
     }
+    if (sd->fx->idempotent)
+        return 0; /* IF NOT EXISTS may have found it already there: not ours to drop */
     if (rel) {
         char *q = qualified(rel->schema, rel->name);
         int data = 0;
@@ -251,8 +256,9 @@ static int undo_statement(struct pg_conn *c, const struct diagnosis *d, size_t i
             }
         }
         if (data && !accept_data_loss)
-            refuse(p, "%s created table %s, which now holds rows; dropping it would lose them "
-                      "(pass --accept-data-loss to drop it anyway)",
+            refuse(p,
+                   "%s created table %s, which now holds rows; dropping it would lose them "
+                   "(pass --accept-data-loss to drop it anyway)",
                    label, q);
         char *sql = xasprintf("DROP %s %s", relation_word(rel), q);
         add_step(p, sql, strlen(sql), 0, (long)i, "%s: drop what it created%s", label,
@@ -286,8 +292,9 @@ static int undo_statement(struct pg_conn *c, const struct diagnosis *d, size_t i
                 return -1;
             }
             if (data && !accept_data_loss)
-                refuse(p, "%s added column %s.%s, which now holds values; dropping it would "
-                          "lose them (pass --accept-data-loss to drop it anyway)",
+                refuse(p,
+                       "%s added column %s.%s, which now holds values; dropping it would "
+                       "lose them (pass --accept-data-loss to drop it anyway)",
                        label, q, sub);
             sql = xasprintf("ALTER TABLE %s DROP COLUMN %s", q, sub);
             break;
@@ -298,8 +305,8 @@ static int undo_statement(struct pg_conn *c, const struct diagnosis *d, size_t i
             int creates_column = 0;
             for (size_t x = 0; x < sd->n_checks; x++)
                 creates_column |= sd->checks[x].eff->kind == EFF_COLUMN &&
-                                  sd->checks[x].eff->present && sd->checks[x].eff->sub &&
-                                  f->sub && !strcmp(sd->checks[x].eff->sub, f->sub);
+                                  sd->checks[x].eff->present && sd->checks[x].eff->sub && f->sub &&
+                                  !strcmp(sd->checks[x].eff->sub, f->sub);
             if (creates_column)
                 break; /* dropping the column undoes it */
             if (f->kind == EFF_COLUMN_NOTNULL)
@@ -315,8 +322,9 @@ static int undo_statement(struct pg_conn *c, const struct diagnosis *d, size_t i
             if (f->sub)
                 sql = xasprintf("ALTER TABLE %s DROP CONSTRAINT %s", q, sub);
             else
-                refuse(p, "%s added a constraint without a name; name it in the migration, or "
-                          "drop it by hand",
+                refuse(p,
+                       "%s added a constraint without a name; name it in the migration, or "
+                       "drop it by hand",
                        label);
             break;
         case EFF_INDEX:
@@ -327,8 +335,9 @@ static int undo_statement(struct pg_conn *c, const struct diagnosis *d, size_t i
             break;
         case EFF_ENUM_VALUE:
             if (!dropped_type)
-                refuse(p, "%s added the value '%s' to enum %s; PostgreSQL cannot remove an "
-                          "enum value (the type would have to be rebuilt)",
+                refuse(p,
+                       "%s added the value '%s' to enum %s; PostgreSQL cannot remove an "
+                       "enum value (the type would have to be rebuilt)",
                        label, f->sub, q);
             break;
         case EFF_SCHEMA:
@@ -422,8 +431,7 @@ int repair_choose(struct pg_conn *c, const struct diagnosis *d, enum repair_stra
         return -1;
     if (back.refusal) {
         /* neither is safe: keep the forward plan's reason, add the backward one */
-        char *both = xasprintf("going forward: %s.\nGoing backward: %s.", p->refusal,
-                               back.refusal);
+        char *both = xasprintf("going forward: %s.\nGoing backward: %s.", p->refusal, back.refusal);
         free(p->refusal);
         p->refusal = both;
         repair_plan_release(&back);
@@ -528,8 +536,9 @@ int repair_execute(struct pg_conn *c, struct diagnosis *d, const struct repair_p
     struct buf why = BUF_INIT;
     int rc = diagnose_recheck(c, d, e);
     if (rc == 0 && !verify(d, p->strategy, &why)) {
-        pm_err_set(e, PM_EXIT_FAIL, "verification failed after the %s repair; nothing of the "
-                                    "final transaction was kept",
+        pm_err_set(e, PM_EXIT_FAIL,
+                   "verification failed after the %s repair; nothing of the "
+                   "final transaction was kept",
                    p->strategy == RS_FORWARD ? "forward" : "backward");
         pm_err_detail(e, "%s", why.data);
         rc = -1;
@@ -544,8 +553,9 @@ int repair_execute(struct pg_conn *c, struct diagnosis *d, const struct repair_p
             char id[37];
             struct buf logs = BUF_INIT;
             uuid_v4(id);
-            buf_addf(&logs, "pgmig repair (forward): ran %zu step%s, verified every "
-                            "postcondition in the catalog",
+            buf_addf(&logs,
+                     "pgmig repair (forward): ran %zu step%s, verified every "
+                     "postcondition in the catalog",
                      p->n, p->n == 1 ? "" : "s");
             char *ins = hist_sql_insert_resolved(h);
             const char *p2[] = {id, d->m->checksum, name, logs.data};
@@ -593,8 +603,8 @@ void repair_plan_statements(const struct repair_plan *p, struct buf *out)
     free(v);
 }
 
-int repair_suggest(struct pg_conn *c, const struct diagnosis *d, const char *name,
-                   int is_failed, struct buf *out, struct pm_err *e)
+int repair_suggest(struct pg_conn *c, const struct diagnosis *d, const char *name, int is_failed,
+                   struct buf *out, struct pm_err *e)
 {
     struct repair_plan fwd, back;
     struct buf list = BUF_INIT;
@@ -604,37 +614,46 @@ int repair_suggest(struct pg_conn *c, const struct diagnosis *d, const char *nam
         return -1;
     }
     if (d->verdict == V_UNKNOWN) {
-        buf_addf(out, "pgmig diagnose %s -v   # nothing here is checkable: inspect the "
-                      "database by hand\n", name);
+        buf_addf(out,
+                 "pgmig diagnose %s -v   # nothing here is checkable: inspect the "
+                 "database by hand\n",
+                 name);
         if (is_failed) {
             buf_addf(out, "pgmig resolve --applied %s --force       # if it did take effect\n",
                      name);
             buf_addf(out, "pgmig resolve --rolled-back %s --force   # if it did not\n", name);
         }
     } else if (d->verdict == V_APPLIED) {
-        buf_addf(out, "pgmig repair %s   # every effect is present: verify and record it "
-                      "as applied\n", name);
+        buf_addf(out,
+                 "pgmig repair %s   # every effect is present: verify and record it "
+                 "as applied\n",
+                 name);
     } else {
         if (!fwd.refusal) {
             repair_plan_statements(&fwd, &list);
-            buf_addf(out, "pgmig repair %s   # forward: runs statement%s %s, verifies, "
-                          "records it applied\n",
-                     name, strchr(list.data, ',') || strchr(list.data, '-') ? "s" : "",
-                     list.data);
+            buf_addf(out,
+                     "pgmig repair %s   # forward: runs statement%s %s, verifies, "
+                     "records it applied\n",
+                     name, strchr(list.data, ',') || strchr(list.data, '-') ? "s" : "", list.data);
         }
         buf_reset(&list);
         if (!back.refusal && d->verdict == V_PARTIAL) {
             repair_plan_statements(&back, &list);
-            buf_addf(out, "pgmig repair %s --strategy backward   # undoes statement%s %s, then "
-                          "deploy runs the (fixed) file again\n",
+            buf_addf(out,
+                     "pgmig repair %s --strategy backward   # undoes statement%s %s, then "
+                     "deploy runs the (fixed) file again\n",
                      name, strchr(list.data, ',') || strchr(list.data, '-') ? "s" : "", list.data);
         } else if (d->verdict == V_NOT_APPLIED && is_failed) {
-            buf_addf(out, "pgmig resolve --rolled-back %s   # then fix the file and run "
-                          "`pgmig deploy`\n", name);
+            buf_addf(out,
+                     "pgmig resolve --rolled-back %s   # then fix the file and run "
+                     "`pgmig deploy`\n",
+                     name);
         }
         if (fwd.refusal && (back.refusal || d->verdict != V_PARTIAL))
-            buf_addf(out, "pgmig repair %s --dry-run   # a human must decide: shows why no "
-                          "repair is safe\n", name);
+            buf_addf(out,
+                     "pgmig repair %s --dry-run   # a human must decide: shows why no "
+                     "repair is safe\n",
+                     name);
     }
     if (out->len && out->data[out->len - 1] == '\n')
         buf_truncate(out, out->len - 1);

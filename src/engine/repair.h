@@ -35,11 +35,11 @@ enum repair_strategy {
 };
 
 struct repair_step {
-    char *sql;   /* exactly what is sent */
+    char *sql; /* exactly what is sent */
     size_t len;
-    int nontx;   /* runs alone, outside a transaction */
-    long stmt;   /* the migration statement it runs or undoes, -1 for pgmig's own */
-    char *why;   /* one line for the plan */
+    int nontx; /* runs alone, outside a transaction */
+    long stmt; /* the migration statement it runs or undoes, -1 for pgmig's own */
+    char *why; /* one line for the plan */
 };
 
 struct repair_plan {
@@ -66,7 +66,7 @@ int repair_choose(struct pg_conn *c, const struct diagnosis *d, enum repair_stra
 
 struct repair_result {
     size_t steps_done;
-    long failed_step;   /* -1 when none */
+    long failed_step; /* -1 when none */
     int verified;
 };
 
@@ -85,8 +85,8 @@ int repair_execute(struct pg_conn *c, struct diagnosis *d, const struct repair_p
  * first, each with a short comment; what they say depends on what a repair
  * could safely do. Appends lines to `out` (one command per line).
  */
-int repair_suggest(struct pg_conn *c, const struct diagnosis *d, const char *name,
-                   int is_failed, struct buf *out, struct pm_err *e);
+int repair_suggest(struct pg_conn *c, const struct diagnosis *d, const char *name, int is_failed,
+                   struct buf *out, struct pm_err *e);
 
 /* "2, 3, 5-7": the migration statements a plan runs or undoes (1-based). */
 void repair_plan_statements(const struct repair_plan *p, struct buf *out);

@@ -90,7 +90,7 @@ void state_compute(struct state *s, const struct migdir *d, const struct history
         int c = !lname ? 1 : !rname ? -1 : strcmp(lname, rname);
         struct mig_status *st = &s->v[s->n++];
         size_t rend = ri;
-        if (c >= 0)
+        if (c >= 0 && rname)
             while (rend < h->n && !strcmp(refs[rend].name, rname))
                 rend++;
         if (c <= 0) {
@@ -134,8 +134,8 @@ void state_compute(struct state *s, const struct migdir *d, const struct history
         }
         s->edited += m->edited;
     }
-    s->up_to_date = s->managed && !s->pending && !s->failed && !s->rolled_back && !s->edited &&
-                    !s->missing;
+    s->up_to_date =
+        s->managed && !s->pending && !s->failed && !s->rolled_back && !s->edited && !s->missing;
     /* an empty directory against a missing table is trivially up to date */
     if (!s->managed && d->n == 0)
         s->up_to_date = 1;

@@ -44,8 +44,8 @@ static void fill_error(struct pm_err *e, PGconn *pc, const PGresult *r, int *pos
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    char *fallback = trimmed(r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r)
-                                                             : PQerrorMessage(pc));
+    char *fallback =
+        trimmed(r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(pc));
     int lost = PQstatus(pc) == CONNECTION_BAD;
 
     if (lost)
@@ -143,8 +143,7 @@ int pg_connect(struct pg_conn **out, const struct pg_url *url, struct pm_err *e)
     if (c->schema && !startup_path) {
         char *q = quote_ident(c->schema);
         const char *params[] = {q};
-        int rc = pg_exec(c, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, params,
-                         e);
+        int rc = pg_exec(c, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, params, e);
         free(q);
         if (rc) {
             pm_err_prefix(e, "could not set search_path to schema \"%s\"", c->schema);
@@ -346,8 +345,7 @@ static void drain_copy(PGconn *pc, ExecStatusType st)
     }
 }
 
-int pg_batch_run(struct pg_conn *c, struct pg_batch *b, struct pg_batch_result *r,
-                 struct pm_err *e)
+int pg_batch_run(struct pg_conn *c, struct pg_batch *b, struct pg_batch_result *r, struct pm_err *e)
 {
     PGconn *pc = c->pc;
     r->failed = -1;
@@ -363,8 +361,8 @@ int pg_batch_run(struct pg_conn *c, struct pg_batch *b, struct pg_batch_result *
     int send_ok = 1;
     for (size_t i = 0; i < b->n && send_ok; i++) {
         const struct pg_batch_item *it = &b->v[i];
-        send_ok = PQsendQueryParams(pc, it->sql, it->nparams, NULL,
-                                    (const char *const *)it->params, NULL, NULL, 0);
+        send_ok = PQsendQueryParams(pc, it->sql, it->nparams, NULL, (const char *const *)it->params,
+                                    NULL, NULL, 0);
     }
     if (send_ok)
         send_ok = PQpipelineSync(pc);
@@ -380,7 +378,7 @@ int pg_batch_run(struct pg_conn *c, struct pg_batch *b, struct pg_batch_result *
     int rc = 0;
     free_results(b);
     if (b->keep_results) {
-        b->results = xcalloc(b->n, sizeof(*b->results));
+        b->results = xcalloc(b->n, sizeof(struct pg_result *));
         b->n_results = b->n;
     }
     for (size_t i = 0; i < b->n; i++) {

@@ -1061,7 +1061,7 @@ static int start_server(struct localdb *l, const struct runas *ra, int logfd, st
         free(tail);
         if (!transient || attempt >= 20 || live_postmaster(l))
             return step_failed(e, l, from, "the local PostgreSQL did not start");
-        struct timespec ts = {0, 250 * 1000 * 1000};
+        struct timespec ts = {0, 250000000L};
         nanosleep(&ts, NULL);
     }
 }
@@ -1149,7 +1149,7 @@ static int wait_answering(const struct localdb *l)
             return 1;
         if (!live_postmaster(l))
             return 0;
-        struct timespec ts = {0, 100 * 1000 * 1000};
+        struct timespec ts = {0, 100000000L};
         nanosleep(&ts, NULL);
     }
     return 0;

@@ -172,9 +172,7 @@ static int subject_is_secret(const char *subj, size_t n, const struct secrets *s
     char *t = xstrndup(subj, n);
     int secret = 0;
     for (size_t i = 0; i < s->n && !secret; i++) {
-        if (strstr(t, s->v[i]))
-            secret = 1;
-        else if (kv && n > 0 && strstr(s->v[i], t))
+        if (strstr(t, s->v[i]) || (kv && n > 0 && strstr(s->v[i], t)))
             secret = 1;
     }
     free(t);
@@ -583,7 +581,7 @@ static int parse_kv(const char *s, size_t len, struct pg_url *out, struct pm_err
     free(shown);
     if (rc == 0) {
         struct buf d = BUF_INIT;
-        for (PQconninfoOption *o = opts; o->keyword; o++) {
+        for (PQconninfoOption *o = opts; o && o->keyword; o++) {
             if (!o->val)
                 continue;
             if (d.len)

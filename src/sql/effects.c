@@ -564,7 +564,11 @@ static void index_stmt(struct ctx *c, const PgQuery__IndexStmt *ix)
     }
     /* An index lives in its table's schema. */
     c->se->object = qname_display((struct qname){rel.schema, ix->idxname}, NULL);
-    add(c, EFF_INDEX, 1, rel.schema, ix->idxname, NULL)->flag = 1;
+    struct effect *e = add(c, EFF_INDEX, 1, rel.schema, ix->idxname, NULL);
+    e->flag = 1;
+    /* its table, so that a later DROP TABLE in the same migration supersedes it */
+    e->ref = xstrdup(rel.name);
+    e->ref_schema = dup_nz(rel.schema);
 }
 
 static void create_enum(struct ctx *c, const PgQuery__CreateEnumStmt *en)
@@ -1092,12 +1096,12 @@ static unsigned walk(const ProtobufCMessage *m, int depth)
             size_t n;
             ProtobufCMessage **v;
             memcpy(&n, base + f->quantifier_offset, sizeof(n));
-            memcpy(&v, base + f->offset, sizeof(v));
+            memcpy(&v, base + f->offset, sizeof(v)); /* NOLINT(bugprone-sizeof-expression) */
             for (size_t k = 0; k < n && v; k++)
                 found |= walk(v[k], depth + 1);
         } else {
             ProtobufCMessage *sub;
-            memcpy(&sub, base + f->offset, sizeof(sub));
+            memcpy(&sub, base + f->offset, sizeof(sub)); /* NOLINT(bugprone-sizeof-expression) */
             found |= walk(sub, depth + 1);
         }
         if (found == (WALK_FUNC | WALK_DML))

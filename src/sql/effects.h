@@ -24,19 +24,19 @@
 #include <stddef.h>
 
 enum eff_kind {
-    EFF_SCHEMA,        /* name */
-    EFF_RELATION,      /* schema.name with relkinds ("rp" table, "v" view, "m" matview, "S" sequence) */
-    EFF_COLUMN,        /* schema.name (table) . sub (column) exists / absent */
-    EFF_COLUMN_TYPE,   /* column sub of table has type_name (+ typmods) */
-    EFF_COLUMN_NOTNULL,/* column sub is NOT NULL (flag = 1) or nullable (flag = 0) */
-    EFF_COLUMN_DEFAULT,/* column sub has a default (flag = 1) or none (flag = 0) */
-    EFF_CONSTRAINT,    /* constraint sub on table schema.name, contype p/f/u/c/x; see below */
-    EFF_INDEX,         /* index name in schema (valid = flag: 1 means indisvalid required) */
-    EFF_TYPE,          /* type schema.name; typkind 'e' enum, 'c' composite, 'd' domain, 'r' range, 0 any */
-    EFF_ENUM_VALUE,    /* enum schema.name has label sub */
-    EFF_EXTENSION,     /* extension name */
-    EFF_FUNCTION,      /* function/procedure schema.name with nargs arguments (args: their type names) */
-    EFF_TRIGGER,       /* trigger sub on table schema.name */
+    EFF_SCHEMA,   /* name */
+    EFF_RELATION, /* schema.name with relkinds ("rp" table, "v" view, "m" matview, "S" sequence) */
+    EFF_COLUMN,   /* schema.name (table) . sub (column) exists / absent */
+    EFF_COLUMN_TYPE,    /* column sub of table has type_name (+ typmods) */
+    EFF_COLUMN_NOTNULL, /* column sub is NOT NULL (flag = 1) or nullable (flag = 0) */
+    EFF_COLUMN_DEFAULT, /* column sub has a default (flag = 1) or none (flag = 0) */
+    EFF_CONSTRAINT,     /* constraint sub on table schema.name, contype p/f/u/c/x; see below */
+    EFF_INDEX,          /* index name in schema (valid = flag: 1 means indisvalid required) */
+    EFF_TYPE, /* type schema.name; typkind 'e' enum, 'c' composite, 'd' domain, 'r' range, 0 any */
+    EFF_ENUM_VALUE, /* enum schema.name has label sub */
+    EFF_EXTENSION,  /* extension name */
+    EFF_FUNCTION, /* function/procedure schema.name with nargs arguments (args: their type names) */
+    EFF_TRIGGER,  /* trigger sub on table schema.name */
 };
 
 struct effect {
@@ -44,9 +44,10 @@ struct effect {
     int present;  /* 1: the statement makes this exist / hold; 0: makes it absent */
     char *schema; /* NULL: unqualified */
     char *name;
-    char *sub;    /* column, constraint, enum label or trigger name; NULL when unused */
+    char *sub; /* column, constraint, enum label or trigger name; NULL when unused */
     char relkinds[6];
-    char contype; /* EFF_CONSTRAINT: 'p' primary key, 'f' foreign key, 'u' unique, 'c' check, 'x' exclusion */
+    char contype; /* EFF_CONSTRAINT: 'p' primary key, 'f' foreign key, 'u' unique, 'c' check, 'x'
+                     exclusion */
     char typkind; /* EFF_TYPE */
     int flag;     /* EFF_COLUMN_NOTNULL / EFF_COLUMN_DEFAULT / EFF_INDEX (valid) */
     /* EFF_COLUMN_TYPE: the type as written, dotted and unquoted names ("pg_catalog.varchar",
@@ -64,7 +65,7 @@ struct effect {
      * USING INDEX, DROP/RENAME/VALIDATE CONSTRAINT); `contype` is 0 when the statement
      * does not say (DROP/RENAME/VALIDATE CONSTRAINT). */
     char *columns;
-    char *ref;
+    char *ref; /* also, for EFF_INDEX created by CREATE INDEX: the indexed table */
     char *ref_schema;
     /* EFF_FUNCTION: argument type names as written, comma-separated, dotted, unquoted,
      * "[]" per array dimension, typmods dropped (e.g. "text,pg_catalog.int4,text[]");
@@ -78,9 +79,9 @@ struct effect {
 
 /* What is known about a statement as a whole. */
 enum eff_class {
-    EFFC_CHECKABLE,   /* every effect of it is listed and checkable in the catalog */
-    EFFC_UNKNOWN,     /* its effect cannot be checked (data change, DO block, ...): see reason */
-    EFFC_NONE,        /* no lasting schema effect (SET, SELECT, BEGIN/COMMIT, ...) */
+    EFFC_CHECKABLE, /* every effect of it is listed and checkable in the catalog */
+    EFFC_UNKNOWN,   /* its effect cannot be checked (data change, DO block, ...): see reason */
+    EFFC_NONE,      /* no lasting schema effect (SET, SELECT, BEGIN/COMMIT, ...) */
 };
 
 /*
@@ -94,18 +95,18 @@ struct stmt_effects {
     enum eff_class cls;
     const char *reason; /* static text for EFFC_UNKNOWN / EFFC_NONE ("data change", "DO block",
                            "function body", "session setting", ...) */
-    char *object;       /* display name of the main object ("\"User\"", "\"User\".\"email\""), or NULL */
-    int idempotent;     /* IF NOT EXISTS / IF EXISTS / OR REPLACE: safe to run again (and
-                           what it creates may have been there before). ALTER TABLE: when
-                           every command has IF [NOT] EXISTS. Also COMMENT, GRANT, REVOKE
-                           (EFFC_UNKNOWN, but always safe to run again). Not set for RENAME
-                           / SET SCHEMA ... IF EXISTS, whose effect is surely their own. */
-    int concurrent;     /* CREATE/DROP INDEX CONCURRENTLY */
-    int guarded_do;     /* a DO block whose body guards itself: judged safe to run again. A
-                           textual heuristic over the body (the "as" string), case-insensitive,
-                           any run of blanks matching a space: it says "IF NOT EXISTS" or
-                           "IF EXISTS", or both "EXCEPTION" and "WHEN duplicate_". Comments and
-                           literals in the body count too. */
+    char *object; /* display name of the main object ("\"User\"", "\"User\".\"email\""), or NULL */
+    int idempotent; /* IF NOT EXISTS / IF EXISTS / OR REPLACE: safe to run again (and
+                       what it creates may have been there before). ALTER TABLE: when
+                       every command has IF [NOT] EXISTS. Also COMMENT, GRANT, REVOKE
+                       (EFFC_UNKNOWN, but always safe to run again). Not set for RENAME
+                       / SET SCHEMA ... IF EXISTS, whose effect is surely their own. */
+    int concurrent; /* CREATE/DROP INDEX CONCURRENTLY */
+    int guarded_do; /* a DO block whose body guards itself: judged safe to run again. A
+                       textual heuristic over the body (the "as" string), case-insensitive,
+                       any run of blanks matching a space: it says "IF NOT EXISTS" or
+                       "IF EXISTS", or both "EXCEPTION" and "WHEN duplicate_". Comments and
+                       literals in the body count too. */
     struct effect *v;
     size_t n;
 };

@@ -100,14 +100,14 @@ static const char *obj_label(PgQuery__ObjectType t, enum obj_verb verb)
 
 /* Statements whose label and flags do not depend on their contents. */
 struct simple_kind {
-    PgQuery__Node__NodeCase node;
     const char *kind;
+    PgQuery__Node__NodeCase node;
     unsigned flags;
 };
 
-#define K(node, kind, flags)                                                                       \
+#define K(node_, kind_, flags_)                                                                    \
     {                                                                                              \
-        PG_QUERY__NODE__NODE_##node, kind, flags                                                   \
+        .kind = (kind_), .node = PG_QUERY__NODE__NODE_##node_, .flags = (flags_)                   \
     }
 static const struct simple_kind simple_kinds[] = {
     K(INSERT_STMT, "INSERT", STMT_DML),

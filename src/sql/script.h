@@ -39,21 +39,21 @@ enum {
     STMT_TX_ROLLBACK = 1u << 4, /* ROLLBACK / ABORT (not ROLLBACK TO SAVEPOINT) */
     /* SAVEPOINT, RELEASE, ROLLBACK TO, PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED */
     STMT_TX_OTHER = 1u << 5,
-    STMT_COPY_STDIN = 1u << 6, /* COPY ... FROM STDIN: needs client data, unsupported */
+    STMT_COPY_STDIN = 1u << 6,      /* COPY ... FROM STDIN: needs client data, unsupported */
     STMT_SET_TRANSACTION = 1u << 7, /* SET TRANSACTION ... (must precede any query) */
-    STMT_DDL = 1u << 8, /* schema change (CREATE/ALTER/DROP/COMMENT/GRANT...) */
-    STMT_DML = 1u << 9, /* INSERT/UPDATE/DELETE/MERGE/COPY/SELECT/TRUNCATE */
-    STMT_COPY_STDOUT = 1u << 10, /* COPY ... TO STDOUT: sends data to the client, unsupported */
+    STMT_DDL = 1u << 8,             /* schema change (CREATE/ALTER/DROP/COMMENT/GRANT...) */
+    STMT_DML = 1u << 9,             /* INSERT/UPDATE/DELETE/MERGE/COPY/SELECT/TRUNCATE */
+    STMT_COPY_STDOUT = 1u << 10,    /* COPY ... TO STDOUT: sends data to the client, unsupported */
 };
 
 #define STMT_TX_CONTROL (STMT_TX_BEGIN | STMT_TX_COMMIT | STMT_TX_ROLLBACK | STMT_TX_OTHER)
 
 struct sql_stmt {
-    size_t start; /* byte offset of the first token (leading blanks/comments skipped) */
-    size_t len;   /* bytes up to and including the last token; excludes the ';' */
-    int line;     /* 1-based line of `start` */
-    int col;      /* 1-based column (characters) of `start` */
-    int node;     /* PgQuery__Node__NodeCase of the statement, for engine dispatch */
+    size_t start;     /* byte offset of the first token (leading blanks/comments skipped) */
+    size_t len;       /* bytes up to and including the last token; excludes the ';' */
+    int line;         /* 1-based line of `start` */
+    int col;          /* 1-based column (characters) of `start` */
+    int node;         /* PgQuery__Node__NodeCase of the statement, for engine dispatch */
     const char *kind; /* static label: "CREATE TABLE", "ALTER TYPE", "DO", ... */
     unsigned flags;
 };
@@ -63,7 +63,7 @@ struct sql_script {
     size_t len;
     struct sql_stmt *stmts;
     size_t n;
-    void *tree_; /* the unpacked PgQuery__ParseResult, owned (see sql/tree.h) */
+    void *tree_;  /* the unpacked PgQuery__ParseResult, owned (see sql/tree.h) */
     void *arena_; /* private: the memory tree_ lives in */
 };
 

@@ -19,7 +19,10 @@ struct buf {
 };
 
 extern char buf_empty_[];
-#define BUF_INIT {buf_empty_, 0, 0}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        buf_empty_, 0, 0                                                                           \
+    }
 
 void buf_init(struct buf *b);
 /* Free the contents; the buf is left initialised and empty. */

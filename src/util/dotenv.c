@@ -221,7 +221,7 @@ static char *clean_value(const char *t, const struct span *m)
 /* ---- expansion (Prisma's packages/internals/src/dotenvExpand.ts) ---- */
 
 /* Longest expanded value built from references; past it references stay as written. */
-#define DOTENV_EXPAND_MAX (64 * 1024)
+#define DOTENV_EXPAND_MAX ((size_t)64 * 1024)
 /* Deepest chain of references followed. */
 #define DOTENV_EXPAND_DEPTH 64
 
@@ -401,7 +401,9 @@ int dotenv_parse(const char *text, size_t len, dotenv_cb cb, void *ud)
         char *value = clean_value(t, &m);
         size_t idx = find(&set, t + m.key, m.key_len);
         if (idx != (size_t)-1) {
-            free(set.v[idx].raw); /* a later line wins, in the first one's place */
+            /* a later line wins, in the first one's place (find() only returns an index
+             * into set.v, so it is not NULL here) */
+            free(set.v[idx].raw); // NOLINT(clang-analyzer-core.NullDereference)
             set.v[idx].raw = value;
         } else {
             add_entry(&set, xstrndup(t + m.key, m.key_len), m.key_len, value);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 __attribute__((format(printf, 2, 0))) static void set_field(char **field, const char *fmt,
-                                                          va_list ap)
+                                                            va_list ap)
 {
     free(*field);
     *field = xvasprintf(fmt, ap);
@@ -117,8 +117,7 @@ static char *lines_after(const char *text, size_t len, size_t line_end, int coun
     return xstrndup(text + start, end - start);
 }
 
-void pm_err_locate(struct pm_err *e, const char *file, const char *text, size_t len,
-                   size_t offset)
+void pm_err_locate(struct pm_err *e, const char *file, const char *text, size_t len, size_t offset)
 {
     struct srcpos p = srcpos_of(text, len, offset);
     free(e->file);

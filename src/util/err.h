@@ -32,14 +32,17 @@ struct pm_err {
 
     /* Location in a source file, when the error points into one. */
     char *file;
-    int line; /* 1-based; 0 when unknown */
-    int col;  /* 1-based, in characters */
+    int line;         /* 1-based; 0 when unknown */
+    int col;          /* 1-based, in characters */
     char *src_line;   /* the text of `line`, without its newline */
     char *src_before; /* up to two preceding lines, '\n'-separated, or NULL */
     char *src_after;  /* up to two following lines, or NULL */
 };
 
-#define PM_ERR_INIT {0}
+#define PM_ERR_INIT                                                                                \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /* Record an error (replacing the primary message); always returns -1. */
 int pm_err_set(struct pm_err *e, int exit_code, const char *fmt, ...)
@@ -56,8 +59,7 @@ void pm_err_prefix(struct pm_err *e, const char *fmt, ...) __attribute__((format
  * Point the error at byte `offset` of `text` (the whole file, `len` bytes),
  * filling file, line, col (UTF-8 characters) and the surrounding lines.
  */
-void pm_err_locate(struct pm_err *e, const char *file, const char *text, size_t len,
-                   size_t offset);
+void pm_err_locate(struct pm_err *e, const char *file, const char *text, size_t len, size_t offset);
 
 void pm_err_release(struct pm_err *e);
 /* Move the contents of src into dst (dst released first); src is left empty. */

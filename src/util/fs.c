@@ -149,8 +149,7 @@ int fs_list_dir(const char *path, struct fs_list *out, struct pm_err *e)
 {
     DIR *d = opendir(path);
     if (!d)
-        return pm_err_set(e, PM_EXIT_ENV, "could not open directory %s: %s", path,
-                          strerror(errno));
+        return pm_err_set(e, PM_EXIT_ENV, "could not open directory %s: %s", path, strerror(errno));
     struct dirent *de;
     errno = 0;
     while ((de = readdir(d)) != NULL) {
@@ -171,8 +170,7 @@ int fs_list_dir(const char *path, struct fs_list *out, struct pm_err *e)
     int err = errno;
     closedir(d);
     if (err)
-        return pm_err_set(e, PM_EXIT_ENV, "could not read directory %s: %s", path,
-                          strerror(err));
+        return pm_err_set(e, PM_EXIT_ENV, "could not read directory %s: %s", path, strerror(err));
     if (out->n)
         qsort(out->v, out->n, sizeof(*out->v), cmp_entry);
     return 0;

@@ -28,7 +28,7 @@ int fs_write_file(const char *path, const void *data, size_t len, struct pm_err 
 /* Names of the entries of a directory, sorted bytewise; "." and ".." skipped. */
 struct fs_entry {
     char *name;
-    int is_dir;     /* a real directory (symlinks are not followed) */
+    int is_dir; /* a real directory (symlinks are not followed) */
     int is_symlink;
 };
 struct fs_list {

@@ -23,7 +23,7 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 #define ALLOC_GROW(ptr, need, cap)                                                                 \
     do {                                                                                           \
         if ((need) > (cap)) {                                                                      \
-            size_t new_cap_ = (cap) ? (cap) * 2 : 8;                                               \
+            size_t new_cap_ = (cap) ? (cap)*2 : 8;                                                 \
             while (new_cap_ < (need))                                                              \
                 new_cap_ *= 2;                                                                     \
             (ptr) = xrealloc((ptr), new_cap_ * sizeof(*(ptr)));                                    \

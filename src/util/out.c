@@ -28,8 +28,8 @@ void out_init(int json, int verbose, int quiet, const char *color_mode)
 const char *sty(FILE *f, enum out_style s)
 {
     static const char *const codes[] = {
-        [STY_RESET] = "\033[0m", [STY_BOLD] = "\033[1m",    [STY_DIM] = "\033[2m",
-        [STY_RED] = "\033[31m",  [STY_GREEN] = "\033[32m",  [STY_YELLOW] = "\033[33m",
+        [STY_RESET] = "\033[0m", [STY_BOLD] = "\033[1m",   [STY_DIM] = "\033[2m",
+        [STY_RED] = "\033[31m",  [STY_GREEN] = "\033[32m", [STY_YELLOW] = "\033[33m",
         [STY_BLUE] = "\033[34m", [STY_CYAN] = "\033[36m",
     };
     int on = (f == stdout) ? out_opts.color_stdout : (f == stderr) ? out_opts.color_stderr : 0;
@@ -37,7 +37,7 @@ const char *sty(FILE *f, enum out_style s)
 }
 
 __attribute__((format(printf, 3, 0))) static void vnote(const char *label, enum out_style s,
-                                                      const char *fmt, va_list ap)
+                                                        const char *fmt, va_list ap)
 {
     fprintf(stderr, "%s%s%s", sty(stderr, s), label, sty(stderr, STY_RESET));
     vfprintf(stderr, fmt, ap);

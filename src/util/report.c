@@ -37,8 +37,8 @@ static void print_numbered(FILE *f, const char *text, int first, int w)
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         if (len && p[len - 1] == '\r')
             len--;
-        fprintf(f, "%s%*d |%s %.*s\n", sty(f, STY_BLUE), w, first + k, sty(f, STY_RESET),
-                (int)len, p);
+        fprintf(f, "%s%*d |%s %.*s\n", sty(f, STY_BLUE), w, first + k, sty(f, STY_RESET), (int)len,
+                p);
         p = nl ? nl + 1 : p + len;
     }
 }
@@ -82,8 +82,8 @@ void report_error_human(FILE *f, const struct pm_err *e)
         int last = e->line + count_lines(e->src_after);
         int w = digits(last > 0 ? last : 1);
         if (e->line > 0)
-            fprintf(f, "%*s%s-->%s %s:%d:%d\n", w, "", sty(f, STY_BLUE), sty(f, STY_RESET),
-                    e->file, e->line, e->col);
+            fprintf(f, "%*s%s-->%s %s:%d:%d\n", w, "", sty(f, STY_BLUE), sty(f, STY_RESET), e->file,
+                    e->line, e->col);
         else
             fprintf(f, "%*s%s-->%s %s\n", w, "", sty(f, STY_BLUE), sty(f, STY_RESET), e->file);
         if (e->src_line) {

@@ -9,8 +9,8 @@
 #include <stddef.h>
 
 struct srcpos {
-    int line; /* 1-based */
-    int col;  /* 1-based, characters */
+    int line;          /* 1-based */
+    int col;           /* 1-based, characters */
     size_t line_start; /* byte offset where the line begins */
     size_t line_end;   /* byte offset of its '\n' (or of the end of text) */
 };

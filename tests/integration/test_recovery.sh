@@ -404,3 +404,35 @@ CREATE TABLE "Review" ("id" SERIAL PRIMARY KEY, "productId" INTEGER NOT NULL REF
     assert_json '.verdict' applied
     assert_json '[.statements[1].checks[] | select(.what | test("foreign key")) | .holds] | all' true
 }
+
+# Backward cannot bring back what a DROP ... IF EXISTS may have removed.
+test_backward_refuses_to_undo_a_drop_if_exists() {
+    make_migration $M 20240101000000_legacy 'CREATE TABLE legacy (id int);'
+    run_pgmig deploy
+    assert_rc 0 || return
+    make_migration $M 20240102000000_swap 'CREATE TABLE modern (id int);
+DROP TABLE IF EXISTS legacy;
+CREATE TABLE extra (id int REFERENCES nowhere);'
+    apply_first 20240102000000_swap 2
+    prisma_failed_row 20240102000000_swap
+    run_pgmig repair --strategy backward
+    assert_rc 1 || return
+    assert_err_contains "may have removed legacy; pgmig cannot bring it back"
+    assert_eq "$(psql_val "SELECT to_regclass('modern') IS NOT NULL")" "t"
+}
+
+# An index on a table the same migration drops later is judged through the drop.
+test_index_on_a_table_dropped_later_is_superseded() {
+    make_migration $M 20240101000000_tmp 'CREATE TABLE scratch (id int);
+CREATE INDEX scratch_id_idx ON scratch (id);
+CREATE TABLE keep (id int);
+DROP TABLE scratch;'
+    run_pgmig deploy
+    assert_rc 0 || return
+    run_pgmig --json diagnose 20240101000000_tmp
+    assert_rc 0
+    # without the link to its table the index would read "absent" and the verdict "partial"
+    assert_json '.verdict' applied
+    assert_json '.statements[1].effect' unknown
+    assert_json '.statements[1].implied' applied
+}

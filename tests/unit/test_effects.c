@@ -483,9 +483,9 @@ static void test_rename(void)
 static void test_create_other(void)
 {
     OK("CREATE UNIQUE INDEX \"User_email_key\" ON \"User\"(\"email\");", "\"User_email_key\"", 0,
-       "+INDEX User_email_key flag=1\n");
+       "+INDEX User_email_key flag=1 ref=User\n");
     OK("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"traces_ts_idx\" ON s.traces USING BRIN (ts)",
-       "\"s\".\"traces_ts_idx\"", IDEM | CONC, "+INDEX s:traces_ts_idx flag=1\n");
+       "\"s\".\"traces_ts_idx\"", IDEM | CONC, "+INDEX s:traces_ts_idx flag=1 ref=s:traces\n");
     STMT("CREATE UNIQUE INDEX ON \"User\"(\"email\")", EFFC_UNKNOWN, "unnamed index", "\"User\"", 0,
          "");
     OK("CREATE SCHEMA IF NOT EXISTS \"analytics\"", "\"analytics\"", IDEM, "+SCHEMA analytics\n");

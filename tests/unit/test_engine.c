@@ -211,7 +211,8 @@ static void test_migdir_lock_file(void)
     migdir_release(&d);
 
     /* CRLF, indentation, single quotes, "postgres" */
-    MK_FILE("migration_lock.toml", "# comment provider = \"mysql\"\r\n  provider = 'postgres'  \r\n");
+    MK_FILE("migration_lock.toml",
+            "# comment provider = \"mysql\"\r\n  provider = 'postgres'  \r\n");
     CHECK_INT(migdir_load(&d, tmp_root, &e), 0);
     CHECK_STR(d.provider, "postgres");
     CHECK_INT(d.n, 1);
@@ -325,8 +326,8 @@ static void test_checksum_matches(void)
 
     /* exact */
     CHECK_INT(migration_checksum_matches(&lf, lf.checksum), 1);
-    CHECK_INT(migration_checksum_matches(&lf,
-                                         "911169ddaaf146aff539f58c26c489af3b892dff0fe283c1c264c65ae5aa59a2"),
+    CHECK_INT(migration_checksum_matches(
+                  &lf, "911169ddaaf146aff539f58c26c489af3b892dff0fe283c1c264c65ae5aa59a2"),
               1);
     /* CRLF file, LF stored; LF file, CRLF stored */
     CHECK_INT(MATCHES(&crlf, "a\nb\n"), 1);
@@ -376,7 +377,8 @@ static void test_checksum_old_format(void)
     struct migration other = MIG("hellO");
     CHECK_INT(migration_checksum_matches(&other, old), 0);
     /* a truncated old value does not match */
-    CHECK_INT(migration_checksum_matches(&hello, "2cf24dba5fb0a3e26e83b2ac5b9e29e1b161e5c1fa742"), 0);
+    CHECK_INT(migration_checksum_matches(&hello, "2cf24dba5fb0a3e26e83b2ac5b9e29e1b161e5c1fa742"),
+              0);
 
     /* old format of the LF version, file checked out with CRLF */
     char lf_hex[65];
@@ -448,15 +450,27 @@ static void check_plan(int line, const char *sql, int version, const struct seg_
         check_plan(__LINE__, sql, version, w_, ARRAY_SIZE(w_), atomic);                            \
     } while (0)
 
-#define W(first, n) {SEG_WRAPPED, first, n, 0}
-#define A(first, n) {SEG_ALONE, first, n, 0}
-#define B(first, n) {SEG_OWN_BLOCK, first, n, 0}
-#define BR(first, n) {SEG_OWN_BLOCK, first, n, 1}
+#define W(first, n)                                                                                \
+    {                                                                                              \
+        SEG_WRAPPED, first, n, 0                                                                   \
+    }
+#define A(first, n)                                                                                \
+    {                                                                                              \
+        SEG_ALONE, first, n, 0                                                                     \
+    }
+#define B(first, n)                                                                                \
+    {                                                                                              \
+        SEG_OWN_BLOCK, first, n, 0                                                                 \
+    }
+#define BR(first, n)                                                                               \
+    {                                                                                              \
+        SEG_OWN_BLOCK, first, n, 1                                                                 \
+    }
 
 static void test_plan_wrapped(void)
 {
-    PLAN("CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nCREATE INDEX ON a (id);\n",
-         150000, 1, W(0, 3));
+    PLAN("CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nCREATE INDEX ON a (id);\n", 150000,
+         1, W(0, 3));
     PLAN("SELECT 1", 150000, 1, W(0, 1));
     /* SAVEPOINT outside a block is an ordinary statement */
     PLAN("SELECT 1; SAVEPOINT s; SELECT 2;", 150000, 1, W(0, 3));
@@ -472,8 +486,8 @@ static void test_plan_concurrently(void)
     /* alone in the script: one ALONE segment, not atomic */
     PLAN("CREATE INDEX CONCURRENTLY a_id ON a (id);", 150000, 0, A(0, 1));
     /* two in a row: two ALONE segments */
-    PLAN("CREATE INDEX CONCURRENTLY i1 ON a (x); DROP INDEX CONCURRENTLY i2; VACUUM a;", 150000,
-         0, A(0, 1), A(1, 1), A(2, 1));
+    PLAN("CREATE INDEX CONCURRENTLY i1 ON a (x); DROP INDEX CONCURRENTLY i2; VACUUM a;", 150000, 0,
+         A(0, 1), A(1, 1), A(2, 1));
 }
 
 static void test_plan_own_blocks(void)
@@ -502,8 +516,7 @@ static void test_plan_own_blocks(void)
 
 static void test_plan_stray_commit(void)
 {
-    PLAN("CREATE TABLE a ();\nCOMMIT;\nCREATE TABLE b ();\n", 150000, 0, W(0, 1), A(1, 1),
-         W(2, 1));
+    PLAN("CREATE TABLE a ();\nCOMMIT;\nCREATE TABLE b ();\n", 150000, 0, W(0, 1), A(1, 1), W(2, 1));
     PLAN("ROLLBACK;", 150000, 0, A(0, 1));
     PLAN("SELECT 1; COMMIT; COMMIT;", 150000, 0, W(0, 1), A(1, 1), A(2, 1));
 }
@@ -571,8 +584,8 @@ static void check_plan_error(int line, const char *sql, int eline, int ecol, con
 static void test_plan_errors(void)
 {
     /* BEGIN without COMMIT: located at the BEGIN */
-    check_plan_error(__LINE__, "CREATE TABLE a ();\n\nBEGIN;\nCREATE TABLE b ();\n", 3, 1,
-                     "BEGIN;", "no matching COMMIT");
+    check_plan_error(__LINE__, "CREATE TABLE a ();\n\nBEGIN;\nCREATE TABLE b ();\n", 3, 1, "BEGIN;",
+                     "no matching COMMIT");
     check_plan_error(__LINE__, "BEGIN; COMMIT;\n/* \xc3\xa9 */  START TRANSACTION; SELECT 1;", 2,
                      10, "/* \xc3\xa9 */  START TRANSACTION; SELECT 1;", "no matching COMMIT");
     /* the first unclosed BEGIN is blamed (a nested BEGIN is inside the block) */
@@ -581,8 +594,8 @@ static void test_plan_errors(void)
     /* COPY FROM STDIN: located at the COPY */
     check_plan_error(__LINE__, "CREATE TABLE a (x int);\n\tCOPY a FROM STDIN;\n", 2, 2,
                      "\tCOPY a FROM STDIN;", "COPY");
-    check_plan_error(__LINE__, "BEGIN;\nCOPY a (x) FROM stdin WITH (FORMAT csv);\nCOMMIT;\n", 2,
-                     1, "COPY a (x) FROM stdin WITH (FORMAT csv);", "FROM STDIN");
+    check_plan_error(__LINE__, "BEGIN;\nCOPY a (x) FROM stdin WITH (FORMAT csv);\nCOMMIT;\n", 2, 1,
+                     "COPY a (x) FROM stdin WITH (FORMAT csv);", "FROM STDIN");
 }
 
 static void test_seg_kind_name(void)
@@ -704,17 +717,17 @@ static void test_state_mixed(void)
     memset(&f.h, 0, sizeof(f.h));
     f.h.exists = 1;
     /* history in started_at order, not in name order */
-    add_row(&f, "20240102_b", R_FAILED, NULL);                  /* 0: b failed */
-    add_row(&f, "20240101_a", R_APPLIED, NULL);                 /* 1: a applied */
-    add_row(&f, "20240103_c", R_ROLLED_BACK, NULL);             /* 2: c rolled back */
-    add_row(&f, "20240105_e", R_APPLIED, "edited");             /* 3: e applied, other text */
-    add_row(&f, "20240100_gone", R_APPLIED, NULL);              /* 4: applied, folder gone */
-    add_row(&f, "20240106_f", R_ROLLED_BACK, "old f");          /* 5: f, first try */
-    add_row(&f, "20240106_f", R_APPLIED, NULL);                 /* 6: f applied */
-    add_row(&f, "20240106_f", R_ROLLED_BACK, "later f");        /* 7: f, a rolled-back retry */
-    add_row(&f, "20240107_gone_rb", R_ROLLED_BACK, NULL);       /* 8: rolled back, folder gone */
-    add_row(&f, "20240108_gone_failed", R_FAILED, NULL);        /* 9: failed, folder gone */
-    add_row(&f, "20240103_c", R_ROLLED_BACK, "c second try");   /* 10: c again */
+    add_row(&f, "20240102_b", R_FAILED, NULL);                /* 0: b failed */
+    add_row(&f, "20240101_a", R_APPLIED, NULL);               /* 1: a applied */
+    add_row(&f, "20240103_c", R_ROLLED_BACK, NULL);           /* 2: c rolled back */
+    add_row(&f, "20240105_e", R_APPLIED, "edited");           /* 3: e applied, other text */
+    add_row(&f, "20240100_gone", R_APPLIED, NULL);            /* 4: applied, folder gone */
+    add_row(&f, "20240106_f", R_ROLLED_BACK, "old f");        /* 5: f, first try */
+    add_row(&f, "20240106_f", R_APPLIED, NULL);               /* 6: f applied */
+    add_row(&f, "20240106_f", R_ROLLED_BACK, "later f");      /* 7: f, a rolled-back retry */
+    add_row(&f, "20240107_gone_rb", R_ROLLED_BACK, NULL);     /* 8: rolled back, folder gone */
+    add_row(&f, "20240108_gone_failed", R_FAILED, NULL);      /* 9: failed, folder gone */
+    add_row(&f, "20240103_c", R_ROLLED_BACK, "c second try"); /* 10: c again */
 
     struct state s;
     state_compute(&s, &f.d, &f.h);

@@ -449,12 +449,12 @@ static void test_utf8_valid(void)
     BAD("ab\xc0\xaf", 2);
     BAD("\xc1\xbf", 0);
     BAD("x\xe0\x80\xaf", 1);
-    BAD("\xe0\x9f\xbf", 0);      /* U+07FF in 3 bytes */
+    BAD("\xe0\x9f\xbf", 0); /* U+07FF in 3 bytes */
     BAD("\xf0\x80\x80\xaf", 0);
-    BAD("\xf0\x8f\xbf\xbf", 0);  /* U+FFFF in 4 bytes */
+    BAD("\xf0\x8f\xbf\xbf", 0); /* U+FFFF in 4 bytes */
     /* surrogates */
-    BAD("ok\xed\xa0\x80", 2);    /* U+D800 */
-    BAD("\xed\xbf\xbf", 0);      /* U+DFFF */
+    BAD("ok\xed\xa0\x80", 2); /* U+D800 */
+    BAD("\xed\xbf\xbf", 0);   /* U+DFFF */
     /* beyond U+10FFFF */
     BAD("\xf4\x90\x80\x80", 0);
     BAD("\xf5\x80\x80\x80", 0);
@@ -580,7 +580,7 @@ static void test_uuid_v4(void)
                 bad += !is_lower_hex(u[i]);
         }
         CHECK_INT(bad, 0);
-        CHECK_INT(u[14], '4'); /* version nibble */
+        CHECK_INT(u[14], '4');                                               /* version nibble */
         CHECK(u[19] == '8' || u[19] == '9' || u[19] == 'a' || u[19] == 'b'); /* variant */
         CHECK(strcmp(u, prev) != 0);
         memcpy(prev, u, sizeof prev);
