@@ -74,6 +74,43 @@ static const struct command commands[] = {
      "  --dry-run            show the diagnosis and the plan; change nothing\n"
      "  --strategy S         forward or backward\n"
      "  --accept-data-loss   allow backward to drop tables/columns that hold data\n"},
+    {"validate", cmd_validate, NEED_CONFIG | NEED_MIGRATIONS,
+     "Replay every migration on a shadow database, with exact error locations",
+     "pgmig validate [--shadow-url URL]\n"
+     "\n"
+     "Parses every migration (all syntax errors are reported before any database is\n"
+     "touched), then replays the whole history on a shadow database exactly as deploy\n"
+     "runs it. The shadow: --shadow-url (or shadowDatabaseUrl), reset before and after;\n"
+     "else a temporary pgmig_shadow_* database on the target's server when its role may\n"
+     "create databases; else the embedded local PostgreSQL. Always dropped afterwards.\n"
+     "A failure (P3006) points at the token PostgreSQL blames, and says which earlier\n"
+     "migration created, renamed or dropped a missing or duplicate object.\n"
+     "  --shadow-url URL     the database to replay into (never the target)\n"},
+    {"check", cmd_check, NEED_CONFIG | NEED_MIGRATIONS,
+     "Everything CI and a pre-commit hook should verify, every problem listed",
+     "pgmig check [--shadow-url URL] [--install-hook [--force]]\n"
+     "\n"
+     "Checks that every migration parses, that the history replays on a shadow\n"
+     "database, that lint finds no error, and, with a target configured, that no\n"
+     "applied migration was edited or is missing locally and none is failed.\n"
+     "Non-zero exit when anything is wrong.\n"
+     "  --install-hook       write .git/hooks/pre-commit running `pgmig check`\n"
+     "  --force              replace an existing pre-commit hook\n"},
+    {"lint", cmd_lint, NEED_CONFIG | NEED_MIGRATIONS,
+     "Find unsafe and non-idempotent statements in migrations (no database needed)",
+     "pgmig lint [PATH...] [--pg-version N] [--disable ID[,ID...]] [--json]\n"
+     "pgmig lint --list | --explain ID\n"
+     "\n"
+     "Lints the migrations directory (or the given directories and files) in history\n"
+     "order, knowing which tables earlier migrations created and how pgmig will run\n"
+     "each file (transactions, statements run alone). Findings print as\n"
+     "file:line:col: severity[rule] message. Exit 1 when a finding is an error.\n"
+     "Suppress with a `-- pgmig-lint-disable ID` comment on the statement (or\n"
+     "`-- pgmig-lint-disable-file ID`), or [lint] disable = [...] in pgmig.toml.\n"
+     "  --pg-version N       server version the migrations run on (default: current)\n"
+     "  --disable ID[,ID]    turn rules off (repeatable)\n"
+     "  --list               list the rules\n"
+     "  --explain ID         why a rule matters, the safe alternative, examples\n"},
     {"execute", cmd_execute, NEED_CONFIG,
      "Run a SQL script against the target (Prisma's db execute)",
      "pgmig execute --file FILE | --stdin\n"

@@ -44,6 +44,11 @@ struct cmd_ctx {
 int setup_schema(struct cmd_ctx *ctx, struct pm_err *e);
 /* Resolve the target: --url, $DATABASE_URL, the datasource, else the local database. */
 int setup_target(struct cmd_ctx *ctx, struct pm_err *e);
+/* The same without the local fallback: 1 when a target is configured, 0 when none, -1 error. */
+int setup_target_configured(struct cmd_ctx *ctx, struct pm_err *e);
+/* --shadow-url (opt), else the datasource's shadowDatabaseUrl; *have = 0 when neither. */
+int setup_shadow_url(struct cmd_ctx *ctx, const char *opt, struct pg_url *out, int *have,
+                     struct pm_err *e);
 /* Resolve the migrations directory (it need not exist yet). */
 int setup_migrations(struct cmd_ctx *ctx, struct pm_err *e);
 /* Connect to the resolved target, saying on stderr which database is used. */
@@ -80,6 +85,9 @@ int cmd_baseline(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_local(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_diagnose(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_repair(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_lint(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_validate(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_check(struct cmd_ctx *ctx, int argc, char **argv);
 
 /*
  * The migration `name` (or, with NULL, the first failed one). NULL with e set

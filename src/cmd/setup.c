@@ -82,13 +82,15 @@ static int use_url(struct cmd_ctx *ctx, const char *url, const char *source, str
     return 0;
 }
 
-int setup_target(struct cmd_ctx *ctx, struct pm_err *e)
+int setup_target_configured(struct cmd_ctx *ctx, struct pm_err *e)
 {
+    if (ctx->have_url)
+        return 1;
     if (ctx->opt_url)
-        return use_url(ctx, ctx->opt_url, "--url", e);
+        return use_url(ctx, ctx->opt_url, "--url", e) ? -1 : 1;
     const char *env = getenv("DATABASE_URL");
     if (env && *env)
-        return use_url(ctx, env, "$DATABASE_URL", e);
+        return use_url(ctx, env, "$DATABASE_URL", e) ? -1 : 1;
     if (ctx->have_ds) {
         char *url = NULL;
         const char *src = "the datasource directUrl";
@@ -102,9 +104,42 @@ int setup_target(struct cmd_ctx *ctx, struct pm_err *e)
         if (url) {
             int rc = use_url(ctx, url, src, e);
             free(url);
-            return rc;
+            return rc ? -1 : 1;
         }
     }
+    return 0;
+}
+
+int setup_shadow_url(struct cmd_ctx *ctx, const char *opt, struct pg_url *out, int *have,
+                     struct pm_err *e)
+{
+    char *url = NULL;
+    const char *src = "--shadow-url";
+    *have = 0;
+    if (opt) {
+        url = xstrdup(opt);
+    } else if (ctx->have_ds) {
+        src = "the datasource shadowDatabaseUrl";
+        if (datasource_url(ctx, &ctx->ds.shadow_url, "shadowDatabaseUrl", &url, e))
+            return -1;
+    }
+    if (!url)
+        return 0;
+    int rc = pg_url_parse(url, out, e);
+    free(url);
+    if (rc) {
+        pm_err_prefix(e, "invalid shadow database URL (from %s)", src);
+        return -1;
+    }
+    *have = 1;
+    return 0;
+}
+
+int setup_target(struct cmd_ctx *ctx, struct pm_err *e)
+{
+    int configured = setup_target_configured(ctx, e);
+    if (configured)
+        return configured < 0 ? -1 : 0;
     /* nothing configured: the embedded local database */
     struct localdb l;
     char cwd[4096];

@@ -111,11 +111,25 @@ static char *search_path_options(const struct pg_url *url)
 
 int pg_connect(struct pg_conn **out, const struct pg_url *url, struct pm_err *e)
 {
+    return pg_connect_db(out, url, NULL, e);
+}
+
+int pg_connect_db(struct pg_conn **out, const struct pg_url *url, const char *dbname,
+                  struct pm_err *e)
+{
     int startup_path = url->schema && !url->pgbouncer;
     char *options = startup_path ? search_path_options(url) : NULL;
-    const char *keys[] = {"dbname", "client_encoding", "fallback_application_name",
-                          startup_path ? "options" : NULL, NULL};
-    const char *vals[] = {url->conninfo, "UTF8", "pgmig", options, NULL};
+    /* only the first dbname is expanded as a URL; a later one is a plain database name */
+    const char *keys[6], *vals[6];
+    int k = 0;
+    keys[k] = "dbname", vals[k++] = url->conninfo;
+    if (dbname)
+        keys[k] = "dbname", vals[k++] = dbname;
+    keys[k] = "client_encoding", vals[k++] = "UTF8";
+    keys[k] = "fallback_application_name", vals[k++] = "pgmig";
+    if (startup_path)
+        keys[k] = "options", vals[k++] = options;
+    keys[k] = NULL, vals[k] = NULL;
     PGconn *pc = PQconnectdbParams(keys, vals, 1);
     free(options);
     *out = NULL;
@@ -168,6 +182,27 @@ void pg_disconnect(struct pg_conn *c)
 int pg_server_version(const struct pg_conn *c)
 {
     return PQserverVersion(c->pc);
+}
+
+const char *pg_dbname(const struct pg_conn *c)
+{
+    return PQdb(c->pc);
+}
+
+char *pg_identity(struct pg_conn *c)
+{
+    struct pg_result *r = NULL;
+    struct pm_err ignore = PM_ERR_INIT;
+    char *id = NULL;
+    if (pg_query(c, &r,
+                 "SELECT pg_catalog.pg_postmaster_start_time()::text || '/' || "
+                 "pg_catalog.current_database()",
+                 0, NULL, &ignore) == 0) {
+        id = xstrdup(pg_val(r, 0, 0));
+        pg_result_free(r);
+    }
+    pm_err_release(&ignore);
+    return id;
 }
 
 const char *pg_display(const struct pg_conn *c)

@@ -21,7 +21,18 @@ struct pg_result;
  * PM_EXIT_ENV and name the redacted target.
  */
 int pg_connect(struct pg_conn **out, const struct pg_url *url, struct pm_err *e);
+/* The same, but to database `dbname` on the same server, with the same settings. */
+int pg_connect_db(struct pg_conn **out, const struct pg_url *url, const char *dbname,
+                  struct pm_err *e);
 void pg_disconnect(struct pg_conn *c);
+/*
+ * Which server instance and database this is, as "<postmaster start time>/<database>":
+ * two connections with equal identities reach the same database. Caller frees; NULL on
+ * error.
+ */
+char *pg_identity(struct pg_conn *c);
+/* The name of the connected database (not a copy). */
+const char *pg_dbname(const struct pg_conn *c);
 
 int pg_server_version(const struct pg_conn *c);
 /* The redacted display form of the target. */

@@ -143,6 +143,7 @@ void pm_err_release(struct pm_err *e)
     free(e->context);
     free(e->note);
     free(e->next);
+    free(e->migration);
     free(e->file);
     free(e->src_line);
     free(e->src_before);

@@ -128,6 +128,11 @@ void report_error_json(struct json *j, const struct pm_err *e)
     json_kstr(j, "hint", e->hint);
     json_kstr(j, "context", e->context);
     json_kstr(j, "note", e->note);
+    json_kstr(j, "migration", e->migration);
+    if (e->statement > 0)
+        json_kint(j, "statement", e->statement);
+    else
+        json_knull(j, "statement");
     json_kstr(j, "file", e->file);
     if (e->line > 0) {
         json_kint(j, "line", e->line);

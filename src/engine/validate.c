@@ -1,0 +1,191 @@
+/*
+ * validate.c - shadow replay of the migrations directory (see validate.h).
+ */
+#include "engine/validate.h"
+#include "engine/apply.h"
+#include "engine/deploy.h"
+#include "engine/history.h"
+#include "engine/plan.h"
+#include "engine/shadow.h"
+#include "sql/effects.h"
+#include "util/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void keep_error(struct validate_report *r, struct pm_err *pe)
+{
+    r->errors = xrealloc(r->errors, (r->n_errors + 1) * sizeof(*r->errors));
+    memset(&r->errors[r->n_errors], 0, sizeof(*r->errors));
+    pm_err_move(&r->errors[r->n_errors++], pe);
+}
+
+/* Parse scripts[0..upto); collect every error. */
+static int parse_scripts(const struct migdir *d, size_t upto, struct sql_script *scripts,
+                         struct validate_report *r, struct pm_err *e)
+{
+    for (size_t i = 0; i < upto; i++) {
+        struct pm_err pe = PM_ERR_INIT;
+        const struct migration *m = &d->v[i];
+        if (sql_script_parse(&scripts[i], m->path, m->text, m->len, &pe)) {
+            free(pe.migration);
+            pe.migration = xstrdup(m->name);
+            keep_error(r, &pe);
+        }
+        pm_err_release(&pe);
+    }
+    if (!r->n_errors)
+        return 0;
+    pm_err_set(e, PM_EXIT_FAIL, "%zu migration%s cannot be parsed; nothing was replayed",
+               r->n_errors, r->n_errors == 1 ? "" : "s");
+    pm_err_hint(e, "fix the file%s, then run `pgmig validate` again",
+                r->n_errors == 1 ? "" : "s");
+    return -1;
+}
+
+static void release_scripts(struct sql_script *scripts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sql_script_release(&scripts[i]);
+    free(scripts);
+}
+
+int validate_parse_all(const struct migdir *d, size_t upto, struct validate_report *r,
+                       struct pm_err *e)
+{
+    struct sql_script *scripts = xcalloc(upto ? upto : 1, sizeof(*scripts));
+    int rc = parse_scripts(d, upto, scripts, r, e);
+    release_scripts(scripts, upto);
+    return rc;
+}
+
+/* Explain a missing or duplicate object named by the failure. */
+static void explain(const struct migdir *d, struct sql_script *scripts, size_t mi, long si,
+                    struct validate_report *r, struct pm_err *e)
+{
+    if (!e->sqlstate[0] || !e->primary || si < 0)
+        return;
+    struct stmt_effects **fx = xcalloc(mi + 1, sizeof(struct stmt_effects *));
+    for (size_t i = 0; i <= mi; i++)
+        fx[i] = effects_of_script(&scripts[i]);
+    /* the primary message was prefixed by apply; the server's text is the tail */
+    const char *msg = e->primary;
+    if (prov_explain(e->sqlstate, msg, d, scripts, fx, mi, (size_t)si, &r->prov)) {
+        r->have_provenance = 1;
+        if (r->prov.summary) {
+            if (e->detail) {
+                char *both = xasprintf("%s\n%s", e->detail, r->prov.summary);
+                free(e->detail);
+                e->detail = both;
+            } else {
+                pm_err_detail(e, "%s", r->prov.summary);
+            }
+        }
+    }
+    for (size_t i = 0; i <= mi; i++)
+        effects_release(fx[i], scripts[i].n);
+    free(fx);
+}
+
+static int replay(struct pg_conn *c, const struct migdir *d, size_t upto,
+                  struct sql_script *scripts, validate_progress_fn cb, void *ud,
+                  struct validate_report *r, struct pm_err *e)
+{
+    struct history h;
+    int rc = -1;
+    if (deploy_ensure_schema(c, e) || hist_load(c, &h, e))
+        return -1;
+    if (hist_create(c, &h, e))
+        goto out;
+    int version = pg_server_version(c);
+    pg_cancel_arm(c);
+    for (size_t i = 0; i < upto; i++) {
+        const struct migration *m = &d->v[i];
+        struct plan p;
+        struct apply_result ar;
+        if (cb)
+            cb(i, upto, m->name, ud);
+        if (pg_cancel_requested()) {
+            pm_err_set(e, PM_EXIT_FAIL, "interrupted after %zu of %zu migrations", i, upto);
+            goto out;
+        }
+        if (plan_build(&p, &scripts[i], m->path, version, e)) {
+            r->failed_migration = (long)i;
+            goto out;
+        }
+        struct apply_input in = {.file = m->path,
+                                 .script = &scripts[i],
+                                 .plan = &p,
+                                 .hist = &h,
+                                 .name = m->name,
+                                 .checksum = m->checksum};
+        int arc = apply_script(c, &in, &ar, e);
+        plan_release(&p);
+        if (arc) {
+            r->failed_migration = (long)i;
+            r->failed_statement = ar.failed_stmt;
+            explain(d, scripts, i, ar.failed_stmt, r, e);
+            e->code = "P3006";
+            free(e->migration);
+            e->migration = xstrdup(m->name);
+            e->statement = ar.failed_stmt >= 0 ? (int)ar.failed_stmt + 1 : 0;
+            pm_err_prefix(e, "migration `%s` failed to apply cleanly to the shadow database",
+                          m->name);
+            goto out;
+        }
+        r->migrations++;
+        r->statements += scripts[i].n;
+    }
+    if (cb)
+        cb(upto, upto, NULL, ud);
+    rc = 0;
+out:
+    pg_cancel_disarm();
+    hist_release(&h);
+    return rc;
+}
+
+int validate_run(const struct migdir *d, size_t upto, const struct pg_url *target,
+                 const struct pg_url *shadow_url, validate_progress_fn cb, void *ud,
+                 struct validate_report *r, struct pm_err *e)
+{
+    struct shadow sh;
+    double t0 = now_ms();
+    memset(r, 0, sizeof(*r));
+    r->failed_migration = r->failed_statement = -1;
+    if (upto > d->n)
+        upto = d->n;
+    struct sql_script *scripts = xcalloc(upto ? upto : 1, sizeof(*scripts));
+    int rc = parse_scripts(d, upto, scripts, r, e);
+    if (rc == 0) {
+        rc = shadow_open(&sh, target, shadow_url, e);
+        if (rc == 0) {
+            r->shadow = xstrdup(sh.where);
+            r->shadow_kind = sh.kind;
+            rc = replay(sh.conn, d, upto, scripts, cb, ud, r, e);
+        }
+        shadow_close(&sh);
+    }
+    release_scripts(scripts, upto);
+    r->ms = now_ms() - t0;
+    return rc;
+}
+
+void validate_report_release(struct validate_report *r)
+{
+    for (size_t i = 0; i < r->n_errors; i++)
+        pm_err_release(&r->errors[i]);
+    free(r->errors);
+    free(r->shadow);
+    if (r->have_provenance)
+        prov_release(&r->prov);
+    memset(r, 0, sizeof(*r));
+}

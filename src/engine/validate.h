@@ -1,0 +1,50 @@
+/*
+ * validate.h - replaying the whole migrations directory on a shadow database
+ * exactly as deploy would run it (same plan, same transactions, same history
+ * rows), to prove the history applies cleanly from scratch. Every file is
+ * parsed first: syntax errors are all reported before any database is
+ * touched. A failure is located at the token PostgreSQL blames, and when it
+ * names a missing or duplicate object, its provenance in earlier migrations
+ * is explained.
+ */
+#ifndef PGMIG_ENGINE_VALIDATE_H
+#define PGMIG_ENGINE_VALIDATE_H
+
+#include "engine/migdir.h"
+#include "engine/provenance.h"
+#include "pg/url.h"
+#include "util/err.h"
+
+struct validate_report {
+    size_t migrations; /* replayed successfully */
+    size_t statements;
+    double ms;
+    char *shadow;      /* where it ran, for humans */
+    const char *shadow_kind;
+    struct pm_err *errors; /* every syntax/plan error, when parsing failed */
+    size_t n_errors;
+    long failed_migration; /* -1 when none */
+    long failed_statement; /* 0-based, -1 when none */
+    int have_provenance;
+    struct provenance prov;
+};
+
+typedef void (*validate_progress_fn)(size_t done, size_t total, const char *name, void *ud);
+
+/*
+ * Parse everything, open a shadow database (see shadow.h), replay, drop it.
+ * upto: replay only the first `upto` migrations (d->n for all).
+ */
+int validate_run(const struct migdir *d, size_t upto, const struct pg_url *target,
+                 const struct pg_url *shadow_url, validate_progress_fn cb, void *ud,
+                 struct validate_report *r, struct pm_err *e);
+void validate_report_release(struct validate_report *r);
+
+/*
+ * Parse every migration (no database): fills r->errors with every syntax and
+ * plan error. Returns 0 when all parse. Scripts are released again.
+ */
+int validate_parse_all(const struct migdir *d, size_t upto, struct validate_report *r,
+                       struct pm_err *e);
+
+#endif
