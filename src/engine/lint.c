@@ -1308,7 +1308,8 @@ static void check_ref(struct mig *g, const struct lint_fact *f)
         else
             buf_adds(&b, ": no earlier migration adds it");
     } else {
-        if (may_exist(m, f->table))
+        /* a missing table is reported once, not also for each of its columns */
+        if (f->column || may_exist(m, f->table))
             return;
         const struct mrel *dead = model_find(m, 0, f->schema, f->table, 0);
         buf_adds(&b, "table ");
