@@ -16,6 +16,7 @@
 enum {
     NEED_CONFIG = 1 << 0,     /* .env files and schema.prisma */
     NEED_MIGRATIONS = 1 << 1, /* resolve the migrations directory */
+    HIDDEN = 1 << 2,          /* not listed by --help (debugging and test entry points) */
 };
 
 struct command {
@@ -111,6 +112,24 @@ static const struct command commands[] = {
      "  --disable ID[,ID]    turn rules off (repeatable)\n"
      "  --list               list the rules\n"
      "  --explain ID         why a rule matters, the safe alternative, examples\n"},
+    {"diff", cmd_diff, NEED_CONFIG,
+     "Compare two schemas; print the differences or the SQL between them",
+     "pgmig diff --from SRC --to SRC [--script] [--exit-code] [--shadow-url URL]\n"
+     "\n"
+     "SRC is one of: empty, migrations:DIR, url:URL, url:env:VAR, sql:FILE.\n"
+     "Migrations and SQL files are applied to a shadow database (as validate does)\n"
+     "and read back from the catalog. Renames are not guessed.\n"
+     "  --script             print the SQL that turns FROM into TO\n"
+     "  --exit-code          exit 0 when no difference, 2 when different, 1 on error\n"},
+    {"drift", cmd_drift, NEED_CONFIG | NEED_MIGRATIONS,
+     "Compare the database with what its applied migrations create",
+     "pgmig drift [--script adopt|revert] [--shadow-url URL]\n"
+     "\n"
+     "Replays the applied migrations on a shadow database and compares the result with\n"
+     "the live target: objects created by hand, objects missing, definitions changed.\n"
+     "Exit 1 on drift.\n"
+     "  --script adopt       write a new migration recording the drift, marked applied\n"
+     "  --script revert      print the SQL that brings the database back to the history\n"},
     {"execute", cmd_execute, NEED_CONFIG,
      "Run a SQL script against the target (Prisma's db execute)",
      "pgmig execute --file FILE | --stdin\n"
@@ -123,6 +142,14 @@ static const struct command commands[] = {
      "\n"
      "Records every local migration (or those up to and including NAME) as applied,\n"
      "in one transaction, creating _prisma_migrations if needed. The way out of P3005.\n"},
+    {"inspect", cmd_inspect, NEED_CONFIG | HIDDEN,
+     "Print the schema model read from the target's catalog (for debugging)",
+     "pgmig inspect [--schema-name NAME]... [--json]\n"
+     "\n"
+     "Reads the target's schemas (each --schema-name, else the URL's ?schema=, else every\n"
+     "schema) the way diff and drift do, and prints the model's line-oriented dump; with\n"
+     "--json, {\"dump\": \"...\"}. For debugging and tests; the output may change.\n"
+     "  --schema-name NAME   read this schema (repeatable)\n"},
     {"local", cmd_local, 0, "Manage the embedded local PostgreSQL (start|stop|status|url)",
      "pgmig local start|stop|status|url\n"
      "\n"
@@ -136,7 +163,8 @@ static void print_help(FILE *f)
             PGMIG_VERSION);
     fputs("Usage: pgmig [options] <command> [command options]\n\nCommands:\n", f);
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        if (!(commands[i].needs & HIDDEN))
+            fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\nOptions (anywhere on the command line):\n"
           "  --url URL           target database (else $DATABASE_URL, else the schema's\n"
           "                      datasource, else the embedded local PostgreSQL)\n"

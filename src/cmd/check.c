@@ -238,13 +238,14 @@ int cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
         goto out;
 
     /* 1. every file parses (no database needed) */
-    if (validate_parse_all(&d, d.n, &vr, &e) == 0) {
+    if (validate_parse_all(&d, &vr, &e) == 0) {
         outcome(&cr, "parse", "ok", "%zu migration%s parse", d.n, d.n == 1 ? "" : "s");
         pm_err_release(&e);
         /* 2. the history replays on a shadow database */
         validate_report_release(&vr);
-        if (validate_run(&d, d.n, configured ? &ctx->url : NULL, have_shadow ? &shadow : NULL,
-                         NULL, NULL, &vr, &e) == 0) {
+        struct validate_opts vo = {.target = configured ? &ctx->url : NULL,
+                                   .shadow_url = have_shadow ? &shadow : NULL};
+        if (validate_run(&d, &vo, &vr, &e) == 0) {
             outcome(&cr, "replay", "ok", "%zu migrations replayed on %s (%.0f ms)",
                     vr.migrations, vr.shadow, vr.ms);
         } else {

@@ -88,6 +88,13 @@ int cmd_repair(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_lint(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_validate(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_check(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_inspect(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_diff(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_drift(struct cmd_ctx *ctx, int argc, char **argv);
+
+struct schema_diff;
+/* "changes": [...] of a diff, for --json (diff and drift). */
+void json_changes(struct json *j, const struct schema_diff *d);
 
 /*
  * The migration `name` (or, with NULL, the first failed one). NULL with e set

@@ -85,8 +85,7 @@ int cmd_lint(struct cmd_ctx *ctx, int argc, char **argv)
         } else if (ch == 'l') {
             list = 1;
         } else {
-            cmd_usage_error(ctx, &e,
-                            optopt ? "option `%s` needs a value" : "unknown option `%s`",
+            cmd_usage_error(ctx, &e, optopt ? "option `%s` needs a value" : "unknown option `%s`",
                             argv[optind - 1]);
             goto out;
         }
@@ -111,8 +110,9 @@ int cmd_lint(struct cmd_ctx *ctx, int argc, char **argv)
     if (pg) {
         int v = lint_parse_pg_version(pg);
         if (v < 0) {
-            cmd_usage_error(ctx, &e, "--pg-version needs a PostgreSQL version such as 15 or 15.4, "
-                                     "not `%s`",
+            cmd_usage_error(ctx, &e,
+                            "--pg-version needs a PostgreSQL version such as 15 or 15.4, "
+                            "not `%s`",
                             pg);
             goto out;
         }

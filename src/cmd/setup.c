@@ -68,14 +68,17 @@ static int use_url(struct cmd_ctx *ctx, const char *url, const char *source, str
     }
     ctx->have_url = 1;
     ctx->url_source = source;
-    if (ctx->url.n_stripped) {
-        struct buf b = BUF_INIT;
-        for (size_t i = 0; i < ctx->url.n_stripped; i++)
-            buf_addf(&b, "%s%s", i ? ", " : "", ctx->url.stripped[i]);
-        out_note("ignoring Prisma-only URL parameter%s %s (not used by pgmig)",
-                 ctx->url.n_stripped == 1 ? "" : "s", b.data);
-        buf_release(&b);
+    struct buf b = BUF_INIT;
+    size_t ignored = 0;
+    for (size_t i = 0; i < ctx->url.n_stripped; i++) {
+        if (!strcmp(ctx->url.stripped[i], "schema"))
+            continue; /* used: it sets the search_path */
+        buf_addf(&b, "%s%s", ignored++ ? ", " : "", ctx->url.stripped[i]);
     }
+    if (ignored)
+        out_note("ignoring Prisma-only URL parameter%s %s (not used by pgmig)",
+                 ignored == 1 ? "" : "s", b.data);
+    buf_release(&b);
     if (ctx->url.pgbouncer)
         out_note("pgbouncer=true: advisory locks and session settings do not work through a "
                  "transaction pooler; prefer a direct URL (directUrl) for migrations");

@@ -62,8 +62,11 @@ int cmd_validate(struct cmd_ctx *ctx, int argc, char **argv)
         fprintf(stderr, "Validating %zu migration%s from %s\n", d.n, d.n == 1 ? "" : "s",
                 d.path);
     ran = 1;
-    if (validate_run(&d, d.n, configured ? &ctx->url : NULL, have_shadow ? &shadow : NULL,
-                     progress, ctx, &r, &e)) {
+    struct validate_opts vo = {.target = configured ? &ctx->url : NULL,
+                               .shadow_url = have_shadow ? &shadow : NULL,
+                               .progress = progress,
+                               .ud = ctx};
+    if (validate_run(&d, &vo, &r, &e)) {
         progress(0, d.n, NULL, ctx);
         for (size_t i = 0; i < r.n_errors && !ctx->json; i++) {
             report_error_human(stderr, &r.errors[i]);

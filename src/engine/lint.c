@@ -30,10 +30,11 @@
  * docs/lint.md repeats these texts; tests/integration/test_lint.sh checks that
  * both agree and that every example does what it says.
  */
-#define INIT_USER "-- migration: 1_init\nCREATE TABLE \"User\" (\"id\" BIGINT PRIMARY KEY, \"email\" TEXT);\n"
+#define INIT_USER                                                                                  \
+    "-- migration: 1_init\nCREATE TABLE \"User\" (\"id\" BIGINT PRIMARY KEY, \"email\" TEXT);\n"
 
 static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
-    {LINT_ADDING_REQUIRED_FIELD, "adding-required-field", LINT_SEV_ERROR,
+    {LINT_ADDING_REQUIRED_FIELD, LINT_SEV_ERROR, "adding-required-field",
      "ADD COLUMN ... NOT NULL without a default, on a table that may hold rows",
      "Adding a NOT NULL column without a DEFAULT fails as soon as the table has a row: every "
      "existing row would hold NULL. The migration passes on an empty development database and "
@@ -47,7 +48,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "SET lock_timeout = '5s';\n"
      "ALTER TABLE \"User\" ADD COLUMN \"plan\" TEXT NOT NULL DEFAULT 'free';\n"},
 
-    {LINT_ADDING_NOT_NULLABLE_FIELD, "adding-not-nullable-field", LINT_SEV_WARNING,
+    {LINT_ADDING_NOT_NULLABLE_FIELD, LINT_SEV_WARNING, "adding-not-nullable-field",
      "SET NOT NULL on an existing column scans the table under an ACCESS EXCLUSIVE lock",
      "ALTER COLUMN ... SET NOT NULL checks every row while it holds an ACCESS EXCLUSIVE lock, "
      "so nothing can read or write the table for the length of a full scan. From PostgreSQL 12 "
@@ -70,7 +71,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
                "ALTER TABLE \"User\" ALTER COLUMN \"email\" SET NOT NULL;\n"
                "ALTER TABLE \"User\" DROP CONSTRAINT \"User_email_nn\";\n"},
 
-    {LINT_ADDING_FIELD_WITH_DEFAULT, "adding-field-with-default", LINT_SEV_WARNING,
+    {LINT_ADDING_FIELD_WITH_DEFAULT, LINT_SEV_WARNING, "adding-field-with-default",
      "ADD COLUMN with a volatile default, or a generated, identity or serial column (a rewrite)",
      "Adding a column whose default is volatile (gen_random_uuid(), random(), clock_timestamp(), "
      "nextval() of a serial, or a function pgmig does not know to be stable), or a stored "
@@ -85,7 +86,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "ALTER TABLE \"Order\" ADD COLUMN \"token\" UUID;\n"
      "ALTER TABLE \"Order\" ALTER COLUMN \"token\" SET DEFAULT gen_random_uuid();\n"},
 
-    {LINT_CHANGING_COLUMN_TYPE, "changing-column-type", LINT_SEV_WARNING,
+    {LINT_CHANGING_COLUMN_TYPE, LINT_SEV_WARNING, "changing-column-type",
      "ALTER COLUMN ... TYPE rewrites the table and its indexes",
      "Changing a column's type rewrites the whole table and rebuilds its indexes under an ACCESS "
      "EXCLUSIVE lock: no reads or writes until it is done. Changes that need no rewrite are not "
@@ -102,7 +103,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "SET lock_timeout = '5s';\n"
      "ALTER TABLE \"User\" ALTER COLUMN \"name\" SET DATA TYPE VARCHAR(200);\n"},
 
-    {LINT_REQUIRE_CONCURRENT_INDEX_CREATION, "require-concurrent-index-creation", LINT_SEV_WARNING,
+    {LINT_REQUIRE_CONCURRENT_INDEX_CREATION, LINT_SEV_WARNING, "require-concurrent-index-creation",
      "CREATE INDEX without CONCURRENTLY on an existing table",
      "CREATE INDEX holds a SHARE lock on the table for the whole build: every INSERT, UPDATE and "
      "DELETE waits, for minutes on a large table. CREATE INDEX CONCURRENTLY builds it without "
@@ -113,7 +114,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "CREATE INDEX \"User_email_idx\" ON \"User\"(\"email\");\n",
      "CREATE INDEX CONCURRENTLY \"User_email_idx\" ON \"User\"(\"email\");\n"},
 
-    {LINT_REQUIRE_CONCURRENT_INDEX_DELETION, "require-concurrent-index-deletion", LINT_SEV_WARNING,
+    {LINT_REQUIRE_CONCURRENT_INDEX_DELETION, LINT_SEV_WARNING, "require-concurrent-index-deletion",
      "DROP INDEX without CONCURRENTLY",
      "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: while it waits for running "
      "queries to finish, every new query on the table queues behind it. DROP INDEX CONCURRENTLY "
@@ -124,8 +125,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "DROP INDEX \"User_email_idx\";\n",
      "DROP INDEX CONCURRENTLY \"User_email_idx\";\n"},
 
-    {LINT_CONCURRENT_IN_TRANSACTION, "ban-concurrent-index-creation-in-transaction",
-     LINT_SEV_ERROR,
+    {LINT_CONCURRENT_IN_TRANSACTION, LINT_SEV_ERROR, "ban-concurrent-index-creation-in-transaction",
      "A statement that cannot run in a transaction block inside the file's own BEGIN ... COMMIT",
      "CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, VACUUM and the like cannot run inside "
      "a transaction block, and neither can ALTER TYPE ... ADD VALUE before PostgreSQL 12. pgmig "
@@ -139,7 +139,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "COMMIT;\n",
      "CREATE INDEX CONCURRENTLY \"User_email_idx\" ON \"User\"(\"email\");\n"},
 
-    {LINT_CONSTRAINT_MISSING_NOT_VALID, "constraint-missing-not-valid", LINT_SEV_WARNING,
+    {LINT_CONSTRAINT_MISSING_NOT_VALID, LINT_SEV_WARNING, "constraint-missing-not-valid",
      "A foreign key or CHECK constraint added to an existing table without NOT VALID",
      "Adding a FOREIGN KEY or CHECK constraint checks every existing row while holding a lock "
      "that blocks writes (ACCESS EXCLUSIVE for a CHECK; SHARE ROW EXCLUSIVE on both tables for a "
@@ -162,7 +162,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "-- migration: 3_order_user_fk_validate\n"
      "ALTER TABLE \"Order\" VALIDATE CONSTRAINT \"Order_userId_fkey\";\n"},
 
-    {LINT_DISALLOWED_UNIQUE_CONSTRAINT, "disallowed-unique-constraint", LINT_SEV_WARNING,
+    {LINT_DISALLOWED_UNIQUE_CONSTRAINT, LINT_SEV_WARNING, "disallowed-unique-constraint",
      "ADD UNIQUE or PRIMARY KEY without a prebuilt index",
      "Adding a UNIQUE or PRIMARY KEY constraint builds its unique index while the table is locked "
      "against reads and writes (ACCESS EXCLUSIVE). Build the index first with CREATE UNIQUE "
@@ -177,7 +177,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "ALTER TABLE \"User\" ADD CONSTRAINT \"User_email_key\" UNIQUE USING INDEX "
      "\"User_email_key\";\n"},
 
-    {LINT_BAN_DROP_TABLE, "ban-drop-table", LINT_SEV_WARNING, "DROP TABLE deletes data",
+    {LINT_BAN_DROP_TABLE, LINT_SEV_WARNING, "ban-drop-table", "DROP TABLE deletes data",
      "DROP TABLE deletes the table and all its rows, and every running instance of the "
      "application that still reads or writes it starts failing the moment the migration commits. "
      "Stop using the table in a release first, keep a backup, and drop it in a later migration; "
@@ -191,7 +191,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "-- pgmig-lint-disable ban-drop-table: unused since release 41, backed up\n"
      "DROP TABLE \"LegacySession\";\n"},
 
-    {LINT_BAN_DROP_COLUMN, "ban-drop-column", LINT_SEV_WARNING, "DROP COLUMN deletes data",
+    {LINT_BAN_DROP_COLUMN, LINT_SEV_WARNING, "ban-drop-column", "DROP COLUMN deletes data",
      "DROP COLUMN deletes the column's data, and application code that still selects or writes "
      "the column fails once the migration commits (an ORM that lists every column in its "
      "queries fails on every query of the table). Deploy code that no longer uses the column "
@@ -204,7 +204,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "SET lock_timeout = '5s';\n"
      "ALTER TABLE \"User\" DROP COLUMN \"legacyId\"; -- pgmig-lint-disable ban-drop-column\n"},
 
-    {LINT_BAN_TRUNCATE, "ban-truncate", LINT_SEV_WARNING, "TRUNCATE deletes every row",
+    {LINT_BAN_TRUNCATE, LINT_SEV_WARNING, "ban-truncate", "TRUNCATE deletes every row",
      "TRUNCATE deletes every row of the table (and with CASCADE of every table that references "
      "it) under an ACCESS EXCLUSIVE lock, and it cannot be undone once the migration commits. "
      "A migration rarely means that: delete the rows that must go with a WHERE clause, or "
@@ -214,7 +214,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "TRUNCATE \"AuditLog\";\n",
      "DELETE FROM \"AuditLog\" WHERE \"createdAt\" < now() - interval '90 days';\n"},
 
-    {LINT_RENAMING_TABLE, "renaming-table", LINT_SEV_WARNING,
+    {LINT_RENAMING_TABLE, LINT_SEV_WARNING, "renaming-table",
      "Renaming a table breaks code that uses the old name",
      "After ALTER TABLE ... RENAME TO, every running instance of the application that still "
      "uses the old name fails until the new code is deployed, and there is always a moment "
@@ -229,7 +229,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "ALTER TABLE \"Post\" RENAME TO \"Article\";\n"
      "CREATE VIEW \"Post\" AS SELECT * FROM \"Article\";\n"},
 
-    {LINT_RENAMING_COLUMN, "renaming-column", LINT_SEV_WARNING,
+    {LINT_RENAMING_COLUMN, LINT_SEV_WARNING, "renaming-column",
      "Renaming a column breaks code that uses the old name",
      "After RENAME COLUMN, running code that reads or writes the old name fails until the new "
      "code is deployed. Expand and contract instead: add the new column, write both from the "
@@ -242,7 +242,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "ALTER TABLE \"User\" ADD COLUMN \"fullName\" TEXT;\n"
      "UPDATE \"User\" SET \"fullName\" = \"name\";\n"},
 
-    {LINT_REQUIRE_ENUM_VALUE_ORDERING, "require-enum-value-ordering", LINT_SEV_WARNING,
+    {LINT_REQUIRE_ENUM_VALUE_ORDERING, LINT_SEV_WARNING, "require-enum-value-ordering",
      "ALTER TYPE ... ADD VALUE without BEFORE or AFTER",
      "ADD VALUE without BEFORE or AFTER appends the value at the end of the enum's sort order. "
      "Enums compare and sort by that order (status < 'DONE', ORDER BY status), so a value meant "
@@ -251,7 +251,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "ALTER TYPE \"Status\" ADD VALUE 'REVIEW';\n",
      "ALTER TYPE \"Status\" ADD VALUE 'REVIEW' BEFORE 'DONE';\n"},
 
-    {LINT_ENUM_VALUE_IN_TRANSACTION, "enum-value-used-in-transaction", LINT_SEV_ERROR,
+    {LINT_ENUM_VALUE_IN_TRANSACTION, LINT_SEV_ERROR, "enum-value-used-in-transaction",
      "A value added to an enum is used in the same transaction",
      "From PostgreSQL 12 ALTER TYPE ... ADD VALUE may run in a transaction, but the new value "
      "cannot be used until that transaction commits: PostgreSQL fails with \"unsafe use of new "
@@ -271,7 +271,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "-- migration: 3_archive_deleted_tasks\n"
      "UPDATE \"Task\" SET \"status\" = 'ARCHIVED' WHERE \"deletedAt\" IS NOT NULL;\n"},
 
-    {LINT_PREFER_ROBUST_STMTS, "prefer-robust-stmts", LINT_SEV_SUGGESTION,
+    {LINT_PREFER_ROBUST_STMTS, LINT_SEV_SUGGESTION, "prefer-robust-stmts",
      "DDL that cannot run again, in a migration that can fail half-way",
      "A migration that pgmig cannot run as one transaction (it has CREATE INDEX CONCURRENTLY or "
      "another statement that must run alone, or several transaction blocks) can fail after "
@@ -288,7 +288,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "ALTER TABLE \"User\" ADD COLUMN IF NOT EXISTS \"email\" TEXT;\n"
      "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"User_email_idx\" ON \"User\"(\"email\");\n"},
 
-    {LINT_REQUIRE_LOCK_TIMEOUT, "require-lock-timeout", LINT_SEV_WARNING,
+    {LINT_REQUIRE_LOCK_TIMEOUT, LINT_SEV_WARNING, "require-lock-timeout",
      "An ACCESS EXCLUSIVE lock is taken with no lock_timeout set",
      "A statement that needs an ACCESS EXCLUSIVE lock (most ALTER TABLE forms, DROP, TRUNCATE, "
      "RENAME) waits for every running query on the table, and while it waits every new query "
@@ -303,7 +303,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "SET lock_timeout = '5s';\n"
      "ALTER TABLE \"User\" ADD COLUMN \"nickname\" TEXT;\n"},
 
-    {LINT_IDENTIFIER_TOO_LONG, "identifier-too-long", LINT_SEV_WARNING,
+    {LINT_IDENTIFIER_TOO_LONG, LINT_SEV_WARNING, "identifier-too-long",
      "An identifier longer than 63 bytes (silently truncated)",
      "PostgreSQL keeps only the first 63 bytes of a name and says so in a notice nobody reads. "
      "The object then has a different name than the migration (and Prisma's schema) says, and "
@@ -315,7 +315,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "CREATE TABLE \"Subscription\" (\"id\" BIGINT PRIMARY KEY, \"digest_alerts_enabled\" "
      "BOOLEAN);\n"},
 
-    {LINT_BAN_CHAR_FIELD, "ban-char-field", LINT_SEV_WARNING, "char(n) columns (style)",
+    {LINT_BAN_CHAR_FIELD, LINT_SEV_WARNING, "ban-char-field", "char(n) columns (style)",
      "char(n) pads every value with blanks to n characters, compares ignoring them, and is no "
      "faster than text in PostgreSQL. Use text (or varchar), with a CHECK constraint if the "
      "length matters.",
@@ -323,7 +323,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "CREATE TABLE \"Country\" (\"code\" CHAR(2) PRIMARY KEY);\n",
      "CREATE TABLE \"Country\" (\"code\" TEXT PRIMARY KEY CHECK (length(\"code\") = 2));\n"},
 
-    {LINT_PREFER_TIMESTAMPTZ, "prefer-timestamptz", LINT_SEV_WARNING,
+    {LINT_PREFER_TIMESTAMPTZ, LINT_SEV_WARNING, "prefer-timestamptz",
      "timestamp without time zone columns (style)",
      "timestamp without time zone stores a wall-clock reading with no offset: 21:00 in Paris "
      "and 21:00 in New York are the same value, and the result of now() stored in it depends "
@@ -334,7 +334,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "CREATE TABLE \"Event\" (\"id\" BIGINT PRIMARY KEY, \"at\" TIMESTAMP(3) NOT NULL);\n",
      "CREATE TABLE \"Event\" (\"id\" BIGINT PRIMARY KEY, \"at\" TIMESTAMPTZ(3) NOT NULL);\n"},
 
-    {LINT_PREFER_BIGINT_OVER_INT, "prefer-bigint-over-int", LINT_SEV_WARNING,
+    {LINT_PREFER_BIGINT_OVER_INT, LINT_SEV_WARNING, "prefer-bigint-over-int",
      "32-bit (int4, serial) or 16-bit primary keys (style)",
      "An integer or serial primary key runs out at 2,147,483,647, and changing the type of a "
      "primary key later rewrites the table and every table whose foreign keys point at it. A "
@@ -344,7 +344,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "CREATE TABLE \"Item\" (\"id\" SERIAL PRIMARY KEY, \"name\" TEXT);\n",
      "CREATE TABLE \"Item\" (\"id\" BIGSERIAL PRIMARY KEY, \"name\" TEXT);\n"},
 
-    {LINT_NON_MIGRATION_STATEMENT, "non-migration-statement", LINT_SEV_WARNING,
+    {LINT_NON_MIGRATION_STATEMENT, LINT_SEV_WARNING, "non-migration-statement",
      "A statement that changes neither schema nor data (SELECT, SHOW, EXPLAIN, NOTIFY, ...)",
      "pgmig discards the results of a migration's statements, so a SELECT, SHOW or EXPLAIN does "
      "nothing but cost time, and one that calls functions runs only for their side effects, "
@@ -356,7 +356,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "SELECT * FROM \"User\" WHERE \"email\" IS NULL;\n",
      "UPDATE \"User\" SET \"email\" = '' WHERE \"email\" IS NULL;\n"},
 
-    {LINT_UNKNOWN_REFERENCE, "unknown-reference", LINT_SEV_ERROR,
+    {LINT_UNKNOWN_REFERENCE, LINT_SEV_ERROR, "unknown-reference",
      "A table or column that no earlier migration creates",
      "When pgmig lints a migrations directory it replays the history statically and knows which "
      "tables and columns exist before each statement. A statement that uses one that no earlier "
@@ -373,7 +373,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
                "ALTER TABLE \"User\" ADD COLUMN \"displayName\" TEXT;\n"
                "UPDATE \"User\" SET \"displayName\" = \"email\";\n"},
 
-    {LINT_UNCOMMITTED_TRANSACTION, "ban-uncommitted-transaction", LINT_SEV_ERROR,
+    {LINT_UNCOMMITTED_TRANSACTION, LINT_SEV_ERROR, "ban-uncommitted-transaction",
      "BEGIN without a matching COMMIT or ROLLBACK",
      "A file that opens a transaction block and never closes it would leave the transaction "
      "open at its end, and its changes would be rolled back when the connection closes. pgmig "
@@ -386,7 +386,7 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "CREATE TABLE \"Tag\" (\"id\" BIGINT PRIMARY KEY);\n"
      "COMMIT;\n"},
 
-    {LINT_UNSUPPORTED_STATEMENT, "unsupported-statement", LINT_SEV_ERROR,
+    {LINT_UNSUPPORTED_STATEMENT, LINT_SEV_ERROR, "unsupported-statement",
      "A statement pgmig cannot run in a migration (COPY ... FROM STDIN)",
      "COPY ... FROM STDIN reads its rows from the client (psql's \\copy and the lines after the "
      "statement); a migration has no client data to send, so pgmig refuses the file. Write the "
@@ -395,12 +395,11 @@ static const struct lint_rule_info lint_rules[LINT_RULE_COUNT] = {
      "COPY \"Country\" (\"code\") FROM STDIN;\n",
      "INSERT INTO \"Country\" (\"code\") VALUES ('FR'), ('US');\n"},
 
-    {LINT_SYNTAX_ERROR, "syntax-error", LINT_SEV_ERROR, "The file does not parse",
+    {LINT_SYNTAX_ERROR, LINT_SEV_ERROR, "syntax-error", "The file does not parse",
      "pgmig parses every migration with PostgreSQL's own parser before running anything; a file "
      "that does not parse cannot be linted or deployed. The finding points at the token the "
      "parser blames.",
-     "fix the SQL at the position shown",
-     "CREATE TABLE \"Tag\" (\"id\" BIGINT PRIMARY KEY,);\n",
+     "fix the SQL at the position shown", "CREATE TABLE \"Tag\" (\"id\" BIGINT PRIMARY KEY,);\n",
      "CREATE TABLE \"Tag\" (\"id\" BIGINT PRIMARY KEY);\n"},
 };
 
@@ -546,9 +545,8 @@ static char *toml_scalar(struct toml *t)
         t->pos++;
         return buf_detach(&b, NULL);
     }
-    while (t->pos < t->len && (isalnum((unsigned char)t->text[t->pos]) ||
-                               t->text[t->pos] == '.' || t->text[t->pos] == '_' ||
-                               t->text[t->pos] == '-'))
+    while (t->pos < t->len && (isalnum((unsigned char)t->text[t->pos]) || t->text[t->pos] == '.' ||
+                               t->text[t->pos] == '_' || t->text[t->pos] == '-'))
         buf_addch(&b, t->text[t->pos++]);
     if (!b.len) {
         toml_error(t, "expected a value");
@@ -609,7 +607,7 @@ static int toml_lint_key(struct toml *t, struct lint_opts *o, const char *key)
 
 int lint_config_load(struct lint_opts *o, char **path, struct pm_err *e)
 {
-    const char *name = fs_exists("pgmig.toml") ? "pgmig.toml"
+    const char *name = fs_exists("pgmig.toml")    ? "pgmig.toml"
                        : fs_exists(".pgmig.toml") ? ".pgmig.toml"
                                                   : NULL;
     struct buf text = BUF_INIT;
@@ -640,8 +638,8 @@ int lint_config_load(struct lint_opts *o, char **path, struct pm_err *e)
             t.pos = end + 1;
         } else {
             size_t k = t.pos;
-            while (k < t.len && (isalnum((unsigned char)t.text[k]) || t.text[k] == '_' ||
-                                 t.text[k] == '-'))
+            while (k < t.len &&
+                   (isalnum((unsigned char)t.text[k]) || t.text[k] == '_' || t.text[k] == '-'))
                 k++;
             char *key = xstrndup(t.text + t.pos, k - t.pos);
             t.pos = k;
@@ -900,8 +898,7 @@ static int is_rename(const struct stmt_effects *se)
     if (se->n != 2)
         return 0;
     const struct effect *a = &se->v[0], *b = &se->v[1];
-    if (a->kind != b->kind || a->present == b->present ||
-        !(eff_rel(a) || a->kind == EFF_COLUMN))
+    if (a->kind != b->kind || a->present == b->present || !(eff_rel(a) || a->kind == EFF_COLUMN))
         return 0;
     return a->kind != EFF_COLUMN || strcmp(a->name, b->name) == 0;
 }
@@ -1010,6 +1007,11 @@ static void apply_effects(struct model *m, const struct stmt_effects *se, long m
             }
         } else if (e->kind == EFF_COLUMN || e->kind == EFF_COLUMN_TYPE) {
             struct mrel *r = model_find(m, 0, e->schema, e->name, 1);
+            if (!r && !m->complete && e->present && e->kind == EFF_COLUMN) {
+                /* a table from before what is linted: known from here on */
+                r = model_add(m, 0, e->schema, e->name, -1);
+                r->cols_unknown = 1;
+            }
             if (!r || !e->sub)
                 continue;
             struct mcol *c = rel_col(r, e->sub, 1);
@@ -1075,7 +1077,7 @@ struct run {
         const char *msg;
         long mig;
         char *table, *column;
-    } *pend;
+    } * pend;
     size_t npend, cap_pend;
 };
 
@@ -1414,6 +1416,15 @@ static void decide_hit(struct mig *g, const struct lint_hit *h)
         break;
     }
     switch (h->rule) {
+    case LINT_RENAMING_COLUMN:
+    case LINT_BAN_DROP_COLUMN: {
+        /* a column added earlier in this migration holds no data and no code uses it */
+        struct mrel *r = h->table ? model_find(m, 0, h->schema, h->table, 1) : NULL;
+        struct mcol *c = r && h->column ? rel_col(r, h->column, 1) : NULL;
+        if (c && c->added_in == g->idx)
+            return;
+        break;
+    }
     case LINT_ADDING_NOT_NULLABLE_FIELD:
         if (g->run->pg >= 120000 && notnull_proved(g, h->table, h->column))
             return;
@@ -1454,8 +1465,8 @@ static int seg_transactional(const struct mig *g, size_t stmt)
 /* lock_timeout as pgmig will run the file: SET lasts until the migration ends
  * (settings are reset between migrations), SET LOCAL until its transaction. */
 struct lockstate {
-    int session;   /* 1 set, 0 not */
-    int local;     /* -1 no SET LOCAL in this transaction, 0 zero, 1 set */
+    int session; /* 1 set, 0 not */
+    int local;   /* -1 no SET LOCAL in this transaction, 0 zero, 1 set */
     size_t seg;
 };
 
@@ -1635,6 +1646,27 @@ static int structure_findings(struct mig *g)
     return ok;
 }
 
+/* Order references by (table, column), then by position. */
+static int ref_cmp(const void *a, const void *b)
+{
+    const struct lint_fact *x = *(const struct lint_fact *const *)a;
+    const struct lint_fact *y = *(const struct lint_fact *const *)b;
+    int c = strcmp(x->table, y->table);
+    if (c)
+        return c;
+    if (!x->column != !y->column)
+        return x->column ? 1 : -1;
+    if (x->column && (c = strcmp(x->column, y->column)) != 0)
+        return c;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static int same_ref(const struct lint_fact *x, const struct lint_fact *y)
+{
+    return strcmp(x->table, y->table) == 0 && !x->column == !y->column &&
+           (!x->column || strcmp(x->column, y->column) == 0);
+}
+
 static void lint_statements(struct mig *g)
 {
     const struct lint_scan *sc = &g->scan;
@@ -1643,6 +1675,8 @@ static void lint_statements(struct mig *g)
     struct enum_add *adds = NULL;
     size_t nadds = 0, cap_adds = 0, add_seg = (size_t)-1;
     int pg12 = g->run->pg >= 120000;
+    const struct lint_fact **refs =
+        xcalloc(sc->n_facts ? sc->n_facts : 1, sizeof(const struct lint_fact *));
 
     for (size_t i = 0; i < g->s.n; i++) {
         size_t seg = g->seg[i];
@@ -1658,21 +1692,16 @@ static void lint_statements(struct mig *g)
         while (fi < sc->n_facts && sc->facts[fi].stmt == i)
             fi++;
         /* 1. references, against what exists before the statement (and what it
-         * creates itself), each (table, column) once */
-        for (size_t k = f0; k < fi; k++) {
-            const struct lint_fact *f = &sc->facts[k];
-            if (f->kind != LFACT_REF)
-                continue;
-            int dup = 0;
-            for (size_t j = f0; j < k && !dup; j++) {
-                const struct lint_fact *p = &sc->facts[j];
-                dup = p->kind == LFACT_REF && strcmp(p->table, f->table) == 0 &&
-                      (p->column == NULL) == (f->column == NULL) &&
-                      (!p->column || strcmp(p->column, f->column) == 0);
-            }
-            if (!dup)
-                check_ref(g, f);
-        }
+         * creates itself), each (table, column) once, where it is first written */
+        size_t nrefs = 0;
+        for (size_t k = f0; k < fi; k++)
+            if (sc->facts[k].kind == LFACT_REF && sc->facts[k].table)
+                refs[nrefs++] = &sc->facts[k];
+        if (nrefs > 1)
+            qsort(refs, nrefs, sizeof(const struct lint_fact *), ref_cmp);
+        for (size_t k = 0; k < nrefs; k++)
+            if (k == 0 || !same_ref(refs[k - 1], refs[k]))
+                check_ref(g, refs[k]);
         /* 2. the transaction rules */
         if (g->have_plan && g->plan.v[seg].kind == SEG_OWN_BLOCK &&
             sql_stmt_is_nontx(&g->s.stmts[i], g->run->pg)) {
@@ -1701,8 +1730,7 @@ static void lint_statements(struct mig *g)
             const struct lint_fact *f = &sc->facts[k];
             if (f->kind == LFACT_ENUM_ADD) {
                 if (seg_transactional(g, i) &&
-                    !enum_created_in_seg(g, g->have_plan ? g->plan.v[seg].first : 0, i,
-                                         f->table)) {
+                    !enum_created_in_seg(g, g->have_plan ? g->plan.v[seg].first : 0, i, f->table)) {
                     ALLOC_GROW(adds, nadds + 1, cap_adds);
                     adds[nadds++] = (struct enum_add){f->table, f->name, i};
                 }
@@ -1712,6 +1740,7 @@ static void lint_statements(struct mig *g)
             }
         }
     }
+    free(refs);
     free(adds);
 }
 
@@ -1748,7 +1777,8 @@ static void flush_findings(struct mig *g)
     size_t pos = 0, line_start = 0;
     int line = 1, col = 1;
 
-    qsort(g->f, g->nf, sizeof(*g->f), finding_cmp);
+    if (g->nf)
+        qsort(g->f, g->nf, sizeof(*g->f), finding_cmp);
     for (size_t k = 0; k < g->nf; k++) {
         struct lint_finding *f = &g->f[k];
         if (suppressed(g, f)) {
@@ -1833,8 +1863,7 @@ static void lint_one(struct run *x, long idx, int report)
     g.stmt_mask = xcalloc(g.s.n ? g.s.n : 1, sizeof(*g.stmt_mask));
     if (report)
         load_directives(&g);
-    if (structure_findings(&g) &&
-        plan_build(&g.plan, &g.s, g.in->path, x->pg, &pe) == 0) {
+    if (structure_findings(&g) && plan_build(&g.plan, &g.s, g.in->path, x->pg, &pe) == 0) {
         g.have_plan = 1;
         for (size_t k = 0; k < g.plan.n; k++)
             for (size_t i = 0; i < g.plan.v[k].n; i++)
@@ -1885,8 +1914,7 @@ static void complete_pending(struct run *x)
         if (later >= 0 && f) {
             char *msg = xasprintf("%s; migration %s, which comes later, %s it (are the migrations "
                                   "in the wrong order?)",
-                                  f->message, mig_label(x, later),
-                                  q->column ? "adds" : "creates");
+                                  f->message, mig_label(x, later), q->column ? "adds" : "creates");
             free(f->message);
             f->message = msg;
         }
@@ -2094,8 +2122,8 @@ void lint_print_human(FILE *f, const struct lint_report *r, int excerpt)
         const struct lint_finding *x = &r->v[i];
         const struct lint_rule_info *ri = &lint_rules[x->rule];
         fprintf(f, "%s%s:%d:%d:%s %s%s[%s]%s %s\n", sty(f, STY_BOLD), x->file, x->line, x->col,
-                sty(f, STY_RESET), sty(f, sev_style(x->severity)),
-                lint_severity_name(x->severity), ri->id, sty(f, STY_RESET), x->message);
+                sty(f, STY_RESET), sty(f, sev_style(x->severity)), lint_severity_name(x->severity),
+                ri->id, sty(f, STY_RESET), x->message);
         if (!excerpt)
             continue;
         int w = 1;

@@ -30,8 +30,8 @@ enum lint_severity {
 /* What `pgmig lint --explain ID` and docs/lint.md say about a rule. */
 struct lint_rule_info {
     enum lint_rule rule;
-    const char *id; /* stable kebab-case id (squawk's where the meaning matches) */
     enum lint_severity severity;
+    const char *id;      /* stable kebab-case id (squawk's where the meaning matches) */
     const char *summary; /* one line, for --list */
     const char *why;     /* the paragraph: what goes wrong, and the safe alternative */
     const char *help;    /* one line printed under each finding */

@@ -113,9 +113,12 @@ static int reset_database(struct pg_conn *c, struct pm_err *e)
 }
 
 static int open_given(struct shadow *s, const struct pg_url *target, const struct pg_url *given,
-                      struct pm_err *e)
+                      const char *schema, struct pm_err *e)
 {
-    if (pg_connect(&s->conn, given, e)) {
+    struct pg_url g = *given;
+    if (schema)
+        g.schema = (char *)schema; /* a shallow copy: only the search_path differs */
+    if (pg_connect(&s->conn, &g, e)) {
         pm_err_prefix(e, "cannot use the shadow database");
         return -1;
     }
@@ -146,7 +149,7 @@ static int open_given(struct shadow *s, const struct pg_url *target, const struc
     return reset_database(s->conn, e);
 }
 
-static int open_local(struct shadow *s, struct pm_err *e)
+static int open_local(struct shadow *s, const char *schema, struct pm_err *e)
 {
     struct localdb l;
     char cwd[4096];
@@ -167,7 +170,10 @@ static int open_local(struct shadow *s, struct pm_err *e)
     if (pg_connect(&admin, &s->local_url, e))
         return -1;
     drop_stale(admin);
-    if (create_temporary(s, admin, &s->local_url, e)) {
+    struct pg_url in_schema = s->local_url;
+    if (schema)
+        in_schema.schema = (char *)schema;
+    if (create_temporary(s, admin, &in_schema, e)) {
         if (!s->admin)
             pg_disconnect(admin);
         return -1;
@@ -179,18 +185,21 @@ static int open_local(struct shadow *s, struct pm_err *e)
 }
 
 int shadow_open(struct shadow *s, const struct pg_url *target, const struct pg_url *shadow_url,
-                struct pm_err *e)
+                const char *schema, struct pm_err *e)
 {
     memset(s, 0, sizeof(*s));
     if (shadow_url)
-        return open_given(s, target, shadow_url, e);
+        return open_given(s, target, shadow_url, schema, e);
     if (target) {
         struct pg_conn *admin = NULL;
         struct pm_err te = PM_ERR_INIT;
+        struct pg_url in_schema = *target;
+        if (schema)
+            in_schema.schema = (char *)schema;
         if (pg_connect(&admin, target, &te) == 0) {
             if (may_create_databases(admin)) {
                 drop_stale(admin);
-                if (create_temporary(s, admin, target, &te) == 0) {
+                if (create_temporary(s, admin, &in_schema, &te) == 0) {
                     s->kind = "target";
                     s->where = xasprintf("a temporary database on the target server (%s)",
                                          s->dbname);
@@ -218,7 +227,7 @@ int shadow_open(struct shadow *s, const struct pg_url *target, const struct pg_u
         }
         pm_err_release(&te);
     }
-    return open_local(s, e);
+    return open_local(s, schema, e);
 }
 
 void shadow_close(struct shadow *s)

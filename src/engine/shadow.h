@@ -32,10 +32,11 @@ struct shadow {
 /*
  * Open a shadow database. target may be NULL (nothing configured) or
  * unreachable (then the local database is used, with a note); shadow_url
- * may be NULL.
+ * may be NULL. schema: the search_path schema of the shadow connection (as
+ * ?schema= would set it); NULL keeps the URL's own.
  */
 int shadow_open(struct shadow *s, const struct pg_url *target, const struct pg_url *shadow_url,
-                struct pm_err *e);
+                const char *schema, struct pm_err *e);
 /* Drop (or reset) it and disconnect. Safe to call twice, and after a failed open. */
 void shadow_close(struct shadow *s);
 

@@ -28,11 +28,13 @@ static void keep_error(struct validate_report *r, struct pm_err *pe)
     pm_err_move(&r->errors[r->n_errors++], pe);
 }
 
-/* Parse scripts[0..upto); collect every error. */
-static int parse_scripts(const struct migdir *d, size_t upto, struct sql_script *scripts,
-                         struct validate_report *r, struct pm_err *e)
+/* Parse the scripts to replay; collect every error. */
+static int parse_scripts(const struct migdir *d, const unsigned char *include,
+                         struct sql_script *scripts, struct validate_report *r, struct pm_err *e)
 {
-    for (size_t i = 0; i < upto; i++) {
+    for (size_t i = 0; i < d->n; i++) {
+        if (include && !include[i])
+            continue;
         struct pm_err pe = PM_ERR_INIT;
         const struct migration *m = &d->v[i];
         if (sql_script_parse(&scripts[i], m->path, m->text, m->len, &pe)) {
@@ -58,12 +60,11 @@ static void release_scripts(struct sql_script *scripts, size_t n)
     free(scripts);
 }
 
-int validate_parse_all(const struct migdir *d, size_t upto, struct validate_report *r,
-                       struct pm_err *e)
+int validate_parse_all(const struct migdir *d, struct validate_report *r, struct pm_err *e)
 {
-    struct sql_script *scripts = xcalloc(upto ? upto : 1, sizeof(*scripts));
-    int rc = parse_scripts(d, upto, scripts, r, e);
-    release_scripts(scripts, upto);
+    struct sql_script *scripts = xcalloc(d->n ? d->n : 1, sizeof(*scripts));
+    int rc = parse_scripts(d, NULL, scripts, r, e);
+    release_scripts(scripts, d->n);
     return rc;
 }
 
@@ -95,10 +96,11 @@ static void explain(const struct migdir *d, struct sql_script *scripts, size_t m
     free(fx);
 }
 
-static int replay(struct pg_conn *c, const struct migdir *d, size_t upto,
+static int replay(struct pg_conn *c, const struct migdir *d, const unsigned char *include,
                   struct sql_script *scripts, validate_progress_fn cb, void *ud,
                   struct validate_report *r, struct pm_err *e)
 {
+    size_t upto = d->n;
     struct history h;
     int rc = -1;
     if (deploy_ensure_schema(c, e) || hist_load(c, &h, e))
@@ -111,6 +113,8 @@ static int replay(struct pg_conn *c, const struct migdir *d, size_t upto,
         const struct migration *m = &d->v[i];
         struct plan p;
         struct apply_result ar;
+        if (include && !include[i])
+            continue;
         if (cb)
             cb(i, upto, m->name, ud);
         if (pg_cancel_requested()) {
@@ -153,28 +157,27 @@ out:
     return rc;
 }
 
-int validate_run(const struct migdir *d, size_t upto, const struct pg_url *target,
-                 const struct pg_url *shadow_url, validate_progress_fn cb, void *ud,
+int validate_run(const struct migdir *d, const struct validate_opts *o,
                  struct validate_report *r, struct pm_err *e)
 {
     struct shadow sh;
     double t0 = now_ms();
     memset(r, 0, sizeof(*r));
     r->failed_migration = r->failed_statement = -1;
-    if (upto > d->n)
-        upto = d->n;
-    struct sql_script *scripts = xcalloc(upto ? upto : 1, sizeof(*scripts));
-    int rc = parse_scripts(d, upto, scripts, r, e);
+    struct sql_script *scripts = xcalloc(d->n ? d->n : 1, sizeof(*scripts));
+    int rc = parse_scripts(d, o->include, scripts, r, e);
     if (rc == 0) {
-        rc = shadow_open(&sh, target, shadow_url, e);
+        rc = shadow_open(&sh, o->target, o->shadow_url, o->schema, e);
         if (rc == 0) {
             r->shadow = xstrdup(sh.where);
             r->shadow_kind = sh.kind;
-            rc = replay(sh.conn, d, upto, scripts, cb, ud, r, e);
+            rc = replay(sh.conn, d, o->include, scripts, o->progress, o->ud, r, e);
+            if (rc == 0 && o->after)
+                rc = o->after(sh.conn, o->ud, e);
         }
         shadow_close(&sh);
     }
-    release_scripts(scripts, upto);
+    release_scripts(scripts, d->n);
     r->ms = now_ms() - t0;
     return rc;
 }

@@ -12,6 +12,7 @@
 
 #include "engine/migdir.h"
 #include "engine/provenance.h"
+#include "pg/conn.h"
 #include "pg/url.h"
 #include "util/err.h"
 
@@ -30,13 +31,21 @@ struct validate_report {
 };
 
 typedef void (*validate_progress_fn)(size_t done, size_t total, const char *name, void *ud);
+/* Called with the shadow connection after a successful replay, before it is dropped. */
+typedef int (*validate_after_fn)(struct pg_conn *shadow, void *ud, struct pm_err *e);
 
-/*
- * Parse everything, open a shadow database (see shadow.h), replay, drop it.
- * upto: replay only the first `upto` migrations (d->n for all).
- */
-int validate_run(const struct migdir *d, size_t upto, const struct pg_url *target,
-                 const struct pg_url *shadow_url, validate_progress_fn cb, void *ud,
+struct validate_opts {
+    const struct pg_url *target;     /* NULL: nothing configured */
+    const struct pg_url *shadow_url; /* NULL: a temporary database */
+    const unsigned char *include;    /* replay only migrations i with include[i]; NULL: all */
+    const char *schema;              /* search_path schema of the shadow; NULL: the URL's */
+    validate_progress_fn progress;
+    validate_after_fn after;
+    void *ud;
+};
+
+/* Parse everything, open a shadow database (see shadow.h), replay, drop it. */
+int validate_run(const struct migdir *d, const struct validate_opts *o,
                  struct validate_report *r, struct pm_err *e);
 void validate_report_release(struct validate_report *r);
 
@@ -44,7 +53,6 @@ void validate_report_release(struct validate_report *r);
  * Parse every migration (no database): fills r->errors with every syntax and
  * plan error. Returns 0 when all parse. Scripts are released again.
  */
-int validate_parse_all(const struct migdir *d, size_t upto, struct validate_report *r,
-                       struct pm_err *e);
+int validate_parse_all(const struct migdir *d, struct validate_report *r, struct pm_err *e);
 
 #endif

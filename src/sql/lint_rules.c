@@ -225,7 +225,7 @@ static int name_in(const char *s, const char *const *list)
 
 static int is_serial(const PgQuery__TypeName *tn)
 {
-    static const char *const serials[] = {"serial",  "serial4", "bigserial",   "serial8",
+    static const char *const serials[] = {"serial",  "serial4",     "bigserial", "serial8",
                                           "serial2", "smallserial", NULL};
     /* PostgreSQL recognises only an unqualified single name */
     return tn && tn->n_names == 1 && !tn->pct_type && tn->n_array_bounds == 0 &&
@@ -433,24 +433,97 @@ static void long_identifiers(const struct sql_script *s, struct lint_scan *out)
 
 /* Functions whose result does not change within a statement (not VOLATILE)
  * and that commonly appear in defaults. Anything else is taken as volatile. */
-static const char *const stable_functions[] = {
-    "now", "transaction_timestamp", "statement_timestamp", "current_setting",
-    "current_database", "current_schema", "lower", "upper", "btrim", "trim", "ltrim", "rtrim",
-    "concat", "concat_ws", "length", "char_length", "md5", "substr", "substring", "replace",
-    "to_json", "to_jsonb", "json_build_object", "jsonb_build_object", "json_build_array",
-    "jsonb_build_array", "array_to_json", "make_date", "make_time", "make_interval",
-    "make_timestamp", "make_timestamptz", "date_trunc", "date_part", "to_timestamp", "to_char",
-    "to_date", "to_number", "abs", "round", "floor", "ceil", "ceiling", "trunc", "greatest",
-    "least", "int2", "int4", "int8", "float4", "float8", "numeric", "text", "uuid_nil",
-    "uuid_ns_dns", "uuid_ns_url", "uuid_ns_oid", "uuid_ns_x500", "uuid_generate_v3",
-    "uuid_generate_v5", "array_fill", "timezone", "inet", "cidr", "jsonb_object",
-    "json_object", "encode", "decode", "sha256", "sha512", NULL};
+static const char *const stable_functions[] = {"now",
+                                               "transaction_timestamp",
+                                               "statement_timestamp",
+                                               "current_setting",
+                                               "current_database",
+                                               "current_schema",
+                                               "lower",
+                                               "upper",
+                                               "btrim",
+                                               "trim",
+                                               "ltrim",
+                                               "rtrim",
+                                               "concat",
+                                               "concat_ws",
+                                               "length",
+                                               "char_length",
+                                               "md5",
+                                               "substr",
+                                               "substring",
+                                               "replace",
+                                               "to_json",
+                                               "to_jsonb",
+                                               "json_build_object",
+                                               "jsonb_build_object",
+                                               "json_build_array",
+                                               "jsonb_build_array",
+                                               "array_to_json",
+                                               "make_date",
+                                               "make_time",
+                                               "make_interval",
+                                               "make_timestamp",
+                                               "make_timestamptz",
+                                               "date_trunc",
+                                               "date_part",
+                                               "to_timestamp",
+                                               "to_char",
+                                               "to_date",
+                                               "to_number",
+                                               "abs",
+                                               "round",
+                                               "floor",
+                                               "ceil",
+                                               "ceiling",
+                                               "trunc",
+                                               "greatest",
+                                               "least",
+                                               "int2",
+                                               "int4",
+                                               "int8",
+                                               "float4",
+                                               "float8",
+                                               "numeric",
+                                               "text",
+                                               "uuid_nil",
+                                               "uuid_ns_dns",
+                                               "uuid_ns_url",
+                                               "uuid_ns_oid",
+                                               "uuid_ns_x500",
+                                               "uuid_generate_v3",
+                                               "uuid_generate_v5",
+                                               "array_fill",
+                                               "timezone",
+                                               "inet",
+                                               "cidr",
+                                               "jsonb_object",
+                                               "json_object",
+                                               "encode",
+                                               "decode",
+                                               "sha256",
+                                               "sha512",
+                                               NULL};
 
 /* Known VOLATILE built-ins, named as such in the message. */
-static const char *const volatile_functions[] = {
-    "random", "random_normal", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc",
-    "uuid_generate_v4", "uuidv4", "uuidv7", "gen_random_bytes", "nextval", "setval", "currval",
-    "lastval", "clock_timestamp", "timeofday", "txid_current", "pg_current_xact_id", NULL};
+static const char *const volatile_functions[] = {"random",
+                                                 "random_normal",
+                                                 "gen_random_uuid",
+                                                 "uuid_generate_v1",
+                                                 "uuid_generate_v1mc",
+                                                 "uuid_generate_v4",
+                                                 "uuidv4",
+                                                 "uuidv7",
+                                                 "gen_random_bytes",
+                                                 "nextval",
+                                                 "setval",
+                                                 "currval",
+                                                 "lastval",
+                                                 "clock_timestamp",
+                                                 "timeofday",
+                                                 "txid_current",
+                                                 "pg_current_xact_id",
+                                                 NULL};
 
 struct vol {
     int level; /* 0 constant, 1 known volatile, 2 unknown function, 3 subquery */
@@ -483,8 +556,9 @@ static int vol_visit(const ProtobufCMessage *m, void *ud)
     if (!name || !name_in(name, stable_functions)) {
         if (v->level < 2) {
             v->level = 2;
-            v->func = name ? name : (fc->n_funcname ? sql_node_str(fc->funcname[fc->n_funcname - 1])
-                                                    : NULL);
+            v->func =
+                name ? name
+                     : (fc->n_funcname ? sql_node_str(fc->funcname[fc->n_funcname - 1]) : NULL);
         }
     }
     return WALK_INTO;
@@ -599,9 +673,8 @@ static int colref_visit(const ProtobufCMessage *m, void *ud)
         col = sql_node_str(cr->fields[0]);
     } else if (cr->n_fields == 2) {
         const char *q = sql_node_str(cr->fields[0]);
-        const char *alias = c->rel->alias && nz(c->rel->alias->aliasname)
-                                ? c->rel->alias->aliasname
-                                : c->rel->relname;
+        const char *alias = c->rel->alias && nz(c->rel->alias->aliasname) ? c->rel->alias->aliasname
+                                                                          : c->rel->relname;
         if (q && strcmp(q, alias) == 0)
             col = sql_node_str(cr->fields[1]);
     }
@@ -665,8 +738,7 @@ static void type_style(struct lx *x, const PgQuery__RangeVar *rel, const char *c
     if (is_char_type(tn)) {
         char *t = type_display(tn);
         hit(x, LINT_BAN_CHAR_FIELD, at(x, tn->location), NULL,
-            "column %s of %s is %s, which pads values with blanks", qn(&n, col), qrel(&n, rel),
-            t);
+            "column %s of %s is %s, which pads values with blanks", qn(&n, col), qrel(&n, rel), t);
         free(t);
     }
     if (is_timestamp(tn))
@@ -675,7 +747,8 @@ static void type_style(struct lx *x, const PgQuery__RangeVar *rel, const char *c
     names_release(&n);
 }
 
-static void int_primary_key(struct lx *x, const PgQuery__RangeVar *rel, const PgQuery__ColumnDef *cd)
+static void int_primary_key(struct lx *x, const PgQuery__RangeVar *rel,
+                            const PgQuery__ColumnDef *cd)
 {
     struct names n = {{0}, 0};
     char *t = type_display(cd->type_name);
@@ -761,8 +834,8 @@ static void column_def(struct lx *x, const PgQuery__RangeVar *rel, const PgQuery
     }
     if (mode == COL_ADD) {
         if ((notnull || cd->is_not_null) && !def && !ident && !gen && !serial)
-            hit(x, LINT_ADDING_REQUIRED_FIELD, notnull ? at(x, notnull->location) : at(x, cd->location),
-                rel,
+            hit(x, LINT_ADDING_REQUIRED_FIELD,
+                notnull ? at(x, notnull->location) : at(x, cd->location), rel,
                 "column %s is added to %s as NOT NULL without a default: this fails when the "
                 "table has rows",
                 qn(&n, col), qrel(&n, rel));
@@ -842,8 +915,9 @@ static void create_stmt(struct lx *x, const PgQuery__CreateStmt *cs)
     if (is_temp(rel))
         rel_fact(x, LFACT_TEMP_RELATION, rel, NULL, 0);
     else if (!cs->if_not_exists)
-        not_robust(x, x->start, "CREATE TABLE %s fails when the migration runs again: the table "
-                                "exists (no IF NOT EXISTS)",
+        not_robust(x, x->start,
+                   "CREATE TABLE %s fails when the migration runs again: the table "
+                   "exists (no IF NOT EXISTS)",
                    qrel(&n, rel));
     for (size_t i = 0; i < cs->n_inh_relations; i++) {
         const PgQuery__Node *p = cs->inh_relations[i];
@@ -1148,8 +1222,7 @@ static void index_stmt(struct lx *x, const PgQuery__IndexStmt *ix)
         hit(x, LINT_REQUIRE_CONCURRENT_INDEX_CREATION, x->start, rel,
             "CREATE INDEX%s%s on %s without CONCURRENTLY blocks writes to the table while the "
             "index builds",
-            nz(ix->idxname) ? " " : "", nz(ix->idxname) ? qn(&n, ix->idxname) : "",
-            qrel(&n, rel));
+            nz(ix->idxname) ? " " : "", nz(ix->idxname) ? qn(&n, ix->idxname) : "", qrel(&n, rel));
     /* an unnamed index gets a fresh name when run again */
     if (!ix->if_not_exists && nz(ix->idxname))
         not_robust(x, x->start,
@@ -1210,8 +1283,9 @@ static void drop_stmt(struct lx *x, const PgQuery__DropStmt *d)
         }
     }
     if (!d->missing_ok && d->n_objects)
-        not_robust(x, x->start, "DROP fails when the migration runs again: the object is gone "
-                                "(no IF EXISTS)");
+        not_robust(x, x->start,
+                   "DROP fails when the migration runs again: the object is gone "
+                   "(no IF EXISTS)");
     names_release(&n);
 }
 
@@ -1248,15 +1322,14 @@ static void rename_stmt(struct lx *x, const PgQuery__RenameStmt *r)
     } else if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && rel &&
                r->relation_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && nz(r->subname)) {
         hit(x, LINT_RENAMING_COLUMN, at(x, rel->location), rel,
-            "renaming column %s.%s to %s breaks code that still uses the old name",
-            qrel(&n, rel), qn(&n, r->subname), qn(&n, r->newname))
+            "renaming column %s.%s to %s breaks code that still uses the old name", qrel(&n, rel),
+            qn(&n, r->subname), qn(&n, r->newname))
             ->column = xstrdup(r->subname);
         if (!r->missing_ok)
             rel_fact(x, LFACT_REF, rel, r->subname, 0);
         rel_fact(x, LFACT_ACCESS_EXCLUSIVE, rel, NULL, 0);
     }
-    not_robust(x, x->start,
-               "RENAME fails when the migration runs again: the old name is gone");
+    not_robust(x, x->start, "RENAME fails when the migration runs again: the old name is gone");
     names_release(&n);
 }
 
@@ -1267,7 +1340,8 @@ static void alter_enum(struct lx *x, const PgQuery__AlterEnumStmt *a)
     struct names n = {{0}, 0};
     char *type = sql_name_list(a->type_name, a->n_type_name);
     const char *tname = a->n_type_name ? sql_node_str(a->type_name[a->n_type_name - 1]) : NULL;
-    const char *tschema = a->n_type_name >= 2 ? sql_node_str(a->type_name[a->n_type_name - 2]) : NULL;
+    const char *tschema =
+        a->n_type_name >= 2 ? sql_node_str(a->type_name[a->n_type_name - 2]) : NULL;
 
     if (a->new_val && !nz(a->old_val) && tname) { /* ADD VALUE */
         if (strlen(a->new_val) > NAME_MAX_BYTES)
@@ -1298,8 +1372,8 @@ static void create_enum(struct lx *x, const PgQuery__CreateEnumStmt *c)
         const char *label = sql_node_str(c->vals[i]);
         if (label && strlen(label) > NAME_MAX_BYTES)
             hit(x, LINT_IDENTIFIER_TOO_LONG, x->start, NULL,
-                "enum label '%s' is %zu bytes long; PostgreSQL rejects labels over 63 bytes",
-                label, strlen(label));
+                "enum label '%s' is %zu bytes long; PostgreSQL rejects labels over 63 bytes", label,
+                strlen(label));
     }
     not_robust(x, x->start, "CREATE TYPE %s fails when the migration runs again: the type exists",
                qn(&n, tname ? tname : "?"));
@@ -1531,27 +1605,31 @@ static void analyse(struct lx *x, const PgQuery__Node *node, unsigned flags)
         break;
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
         if (!node->create_schema_stmt->if_not_exists)
-            not_robust(x, x->start, "CREATE SCHEMA fails when the migration runs again: it exists "
-                                    "(no IF NOT EXISTS)");
+            not_robust(x, x->start,
+                       "CREATE SCHEMA fails when the migration runs again: it exists "
+                       "(no IF NOT EXISTS)");
         break;
     case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
         if (!node->create_extension_stmt->if_not_exists)
-            not_robust(x, x->start, "CREATE EXTENSION fails when the migration runs again: it is "
-                                    "installed (no IF NOT EXISTS)");
+            not_robust(x, x->start,
+                       "CREATE EXTENSION fails when the migration runs again: it is "
+                       "installed (no IF NOT EXISTS)");
         break;
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: {
         const PgQuery__CreateFunctionStmt *f = node->create_function_stmt;
         if (f->n_funcname)
-        if (!f->replace)
-            not_robust(x, x->start, "CREATE FUNCTION fails when the migration runs again: it exists "
-                                    "(no OR REPLACE)");
+            if (!f->replace)
+                not_robust(x, x->start,
+                           "CREATE FUNCTION fails when the migration runs again: it exists "
+                           "(no OR REPLACE)");
         break;
     }
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
         rel_fact(x, LFACT_REF, node->create_trig_stmt->relation, NULL, 0);
         if (!node->create_trig_stmt->replace)
-            not_robust(x, x->start, "CREATE TRIGGER fails when the migration runs again: it exists "
-                                    "(no OR REPLACE)");
+            not_robust(x, x->start,
+                       "CREATE TRIGGER fails when the migration runs again: it exists "
+                       "(no OR REPLACE)");
         break;
     case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
     case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
@@ -1695,8 +1773,7 @@ static const char *find_bytes(const char *hay, size_t n, const char *needle, siz
     return NULL;
 }
 
-size_t lint_find_comments(const char *text, size_t len, const char *marker,
-                          struct lint_span **out)
+size_t lint_find_comments(const char *text, size_t len, const char *marker, struct lint_span **out)
 {
     size_t n = 0, cap = 0, mlen = strlen(marker);
     *out = NULL;

@@ -58,12 +58,12 @@ enum lint_rule {
  */
 struct lint_hit {
     enum lint_rule rule;
-    size_t stmt;    /* statement index */
-    size_t offset;  /* byte offset in the script text of the token to blame */
-    char *message;  /* owned; names the objects, without the rule id */
-    char *schema;   /* owned or NULL */
-    char *table;    /* owned or NULL */
-    char *column;   /* owned or NULL: ADDING_NOT_NULLABLE_FIELD, CHANGING_COLUMN_TYPE */
+    size_t stmt;   /* statement index */
+    size_t offset; /* byte offset in the script text of the token to blame */
+    char *message; /* owned; names the objects, without the rule id */
+    char *schema;  /* owned or NULL */
+    char *table;   /* owned or NULL */
+    char *column;  /* owned or NULL: ADDING_NOT_NULLABLE_FIELD, CHANGING_COLUMN_TYPE */
     int on_index;
     /* ADDING_FIELD_WITH_DEFAULT: 1 when the default is (or may be) volatile or
      * the column is generated/identity (a rewrite on every version), 0 for a
@@ -152,7 +152,6 @@ long lint_stmt_find_string(const struct sql_script *s, size_t i, const char *val
 struct lint_span {
     size_t start, len;
 };
-size_t lint_find_comments(const char *text, size_t len, const char *marker,
-                          struct lint_span **out);
+size_t lint_find_comments(const char *text, size_t len, const char *marker, struct lint_span **out);
 
 #endif

@@ -177,3 +177,11 @@ test_colour_only_when_asked_or_on_a_terminal() {
     NO_COLOR=1 run_pgmig status
     assert_out_not_contains $'\033['
 }
+
+# Regression: ?schema= is used (search_path), so it is not listed as ignored.
+test_schema_parameter_is_not_reported_as_ignored() {
+    one_migration
+    run_pgmig --url "$DATABASE_URL&schema=app" deploy
+    assert_rc 0 || return
+    assert_err_not_contains "ignoring"
+}

@@ -186,6 +186,13 @@ static void test_new_table_is_exempt(void)
            "-- migration: 2\n"
            "CREATE INDEX \"A_x\" ON \"A\"(\"id\");\n",
            "require-concurrent-index-creation@1:1");
+    /* a column added earlier in the migration may be renamed or dropped */
+    EXPECT("SET lock_timeout = '1s';\n"
+           "ALTER TABLE \"A\" ADD COLUMN \"tmp\" JSONB;\n"
+           "UPDATE \"A\" SET \"tmp\" = '{}';\n"
+           "ALTER TABLE \"A\" RENAME COLUMN \"tmp\" TO \"t\";\n"
+           "ALTER TABLE \"A\" DROP COLUMN \"t\";\n",
+           "");
     /* a renamed new table stays new */
     EXPECT("CREATE TABLE \"A\" (\"id\" BIGINT PRIMARY KEY);\n"
            "ALTER TABLE \"A\" RENAME TO \"B\";\n"
@@ -325,20 +332,22 @@ static void test_transactions(void)
 
 static void test_versions(void)
 {
-    const char *def = "SET lock_timeout = '1s';\nALTER TABLE \"A\" ADD COLUMN \"b\" INT DEFAULT 0;\n";
+    const char *def =
+        "SET lock_timeout = '1s';\nALTER TABLE \"A\" ADD COLUMN \"b\" INT DEFAULT 0;\n";
     EXPECT_PG(def, 100000, "adding-field-with-default@2:36");
     EXPECT_PG(def, 110000, "");
     EXPECT(def, "");
-    const char *nn = "-- migration: 1\n"
-                     "CREATE TABLE \"A\" (\"id\" BIGINT PRIMARY KEY, \"b\" TEXT);\n"
-                     "-- migration: 2\n"
-                     "SET lock_timeout = '1s';\n"
-                     "ALTER TABLE \"A\" ADD CONSTRAINT \"nn\" CHECK (\"b\" IS NOT NULL) NOT VALID;\n"
-                     "-- migration: 3\n"
-                     "ALTER TABLE \"A\" VALIDATE CONSTRAINT \"nn\";\n"
-                     "-- migration: 4\n"
-                     "SET lock_timeout = '1s';\n"
-                     "ALTER TABLE \"A\" ALTER COLUMN \"b\" SET NOT NULL;\n";
+    const char *nn =
+        "-- migration: 1\n"
+        "CREATE TABLE \"A\" (\"id\" BIGINT PRIMARY KEY, \"b\" TEXT);\n"
+        "-- migration: 2\n"
+        "SET lock_timeout = '1s';\n"
+        "ALTER TABLE \"A\" ADD CONSTRAINT \"nn\" CHECK (\"b\" IS NOT NULL) NOT VALID;\n"
+        "-- migration: 3\n"
+        "ALTER TABLE \"A\" VALIDATE CONSTRAINT \"nn\";\n"
+        "-- migration: 4\n"
+        "SET lock_timeout = '1s';\n"
+        "ALTER TABLE \"A\" ALTER COLUMN \"b\" SET NOT NULL;\n";
     EXPECT_PG(nn, 120000, "");
     EXPECT_PG(nn, 110000, "adding-not-nullable-field@2:13");
     CHECK_INT(lint_parse_pg_version("15"), 150000);
@@ -390,7 +399,8 @@ static void test_statement_rules(void)
     EXPECT("CREATE TABLE \"A\" (\"id\" INTEGER NOT NULL, \"c\" CHARACTER(3), \"t\" TIMESTAMP "
            "WITHOUT TIME ZONE, CONSTRAINT \"A_pkey\" PRIMARY KEY (\"id\"));\n",
            "prefer-bigint-over-int@1:24 ban-char-field@1:46 prefer-timestamptz@1:64");
-    EXPECT("CREATE TABLE \"A\" (\"id\" TEXT PRIMARY KEY, \"c\" \"char\", \"t\" TIMESTAMPTZ);\n", "");
+    EXPECT("CREATE TABLE \"A\" (\"id\" TEXT PRIMARY KEY, \"c\" \"char\", \"t\" TIMESTAMPTZ);\n",
+           "");
     /* statements that do nothing in a migration */
     EXPECT("SELECT 1;\nSHOW search_path;\nNOTIFY x;\n",
            "non-migration-statement@1:1 non-migration-statement@2:1 non-migration-statement@3:1");

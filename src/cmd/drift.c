@@ -1,0 +1,253 @@
+/*
+ * drift.c - `pgmig drift`: does the live database still have exactly the
+ * schema its applied migrations create? The applied migrations are replayed
+ * on a shadow database and both are read from the catalog and compared.
+ * `--script adopt` records the drift as a new, applied migration;
+ * `--script revert` prints the SQL that brings the database back.
+ */
+#include "cmd/cmd.h"
+#include "engine/catalog.h"
+#include "engine/diagnose.h"
+#include "engine/diff.h"
+#include "engine/history.h"
+#include "engine/lock.h"
+#include "engine/state.h"
+#include "engine/validate.h"
+#include "util/fs.h"
+#include "util/hash.h"
+#include "util/mem.h"
+#include "util/out.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct read_ctx {
+    struct schema_model *m;
+    const char *schema;
+};
+
+static int read_shadow(struct pg_conn *shadow, void *ud, struct pm_err *e)
+{
+    struct read_ctx *rc = ud;
+    const char *schemas[] = {rc->schema};
+    return catalog_read(shadow, schemas, 1, rc->m, e);
+}
+
+/* Applied migrations whose own effects are not all in the database. */
+static void lost_migrations(struct pg_conn *c, const struct migdir *d, const struct state *s,
+                            struct buf *out, size_t *count)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct mig_status *m = &s->v[i];
+        if (m->state != MIG_APPLIED || m->local < 0)
+            continue;
+        struct diagnosis dg;
+        struct pm_err ignore = PM_ERR_INIT;
+        if (diagnose_migration(c, &d->v[m->local], NULL, &dg, &ignore) == 0 &&
+            (dg.verdict == V_PARTIAL || dg.verdict == V_NOT_APPLIED)) {
+            buf_addf(out, "  %s: applied in the history, but ", m->name);
+            diagnosis_summary(&dg, out);
+            buf_addch(out, '\n');
+            (*count)++;
+        }
+        diagnosis_release(&dg);
+        pm_err_release(&ignore);
+    }
+}
+
+/* Write <dir>/<UTC timestamp>_drift/migration.sql and record it as applied. */
+static int adopt(struct pg_conn *c, struct history *h, const char *dir, const char *sql,
+                 char **path_out, struct pm_err *e)
+{
+    char stamp[32], id[37], sum[65];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
+    char *name = xasprintf("%s_drift", stamp);
+    char *folder = fs_join(dir, name);
+    char *path = fs_join(folder, "migration.sql");
+    int rc = -1;
+    if (fs_exists(folder)) {
+        pm_err_set(e, PM_EXIT_FAIL, "%s already exists", folder);
+        goto out;
+    }
+    if (fs_mkdirs(folder, 0755, e) || fs_write_file(path, sql, strlen(sql), e))
+        goto out;
+    sha256_hex(sql, strlen(sql), sum);
+    uuid_v4(id);
+    char *ins = hist_sql_insert_resolved(h);
+    const char *p[] = {id, sum, name, "pgmig drift --script adopt: recorded changes made "
+                                      "outside migrations; not run"};
+    rc = pg_exec(c, ins, 4, p, e);
+    free(ins);
+    if (rc == 0)
+        *path_out = xstrdup(path);
+out:
+    free(path);
+    free(folder);
+    free(name);
+    return rc;
+}
+
+int cmd_drift(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {{"script", required_argument, NULL, 's'},
+                                         {"shadow-url", required_argument, NULL, 'S'},
+                                         {0, 0, 0, 0}};
+    struct pm_err e = PM_ERR_INIT;
+    struct migdir d = {0};
+    struct history h = {0};
+    struct state s = {0};
+    struct schema_model expected, live;
+    struct schema_diff diff = {0};
+    struct validate_report vr;
+    struct pg_url shadow;
+    struct pg_conn *c = NULL;
+    struct buf lost = BUF_INIT;
+    const char *mode = NULL, *shadow_opt = NULL;
+    char *script = NULL, *adopted = NULL;
+    unsigned char *include = NULL;
+    size_t n_lost = 0, missing = 0;
+    int have_shadow = 0, ch, rc, compared = 0;
+
+    model_init(&expected);
+    model_init(&live);
+    memset(&vr, 0, sizeof vr);
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        if (ch == 's' && (!strcmp(optarg, "adopt") || !strcmp(optarg, "revert"))) {
+            mode = optarg;
+        } else if (ch == 's') {
+            cmd_usage_error(ctx, &e, "--script takes adopt or revert, not `%s`", optarg);
+            goto out;
+        } else if (ch == 'S') {
+            shadow_opt = optarg;
+        } else {
+            cmd_usage_error(ctx, &e, optopt ? "option `%s` needs a value" : "unknown option `%s`",
+                            argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (optind < argc) {
+        cmd_usage_error(ctx, &e, "unexpected argument `%s`", argv[optind]);
+        goto out;
+    }
+    if (cmd_load_migrations(ctx, &d, &e) ||
+        setup_shadow_url(ctx, shadow_opt, &shadow, &have_shadow, &e) ||
+        cmd_connect(ctx, &c, &e) || hist_load(c, &h, &e))
+        goto out;
+    if (!h.exists) {
+        pm_err_set(&e, PM_EXIT_FAIL, "the database is not managed by Prisma Migrate (no "
+                                     "_prisma_migrations table): there is no history to "
+                                     "compare it with");
+        pm_err_next(&e, "pgmig status");
+        goto out;
+    }
+    state_compute(&s, &d, &h);
+    include = xcalloc(d.n ? d.n : 1, 1);
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.v[i].state != MIG_APPLIED)
+            continue;
+        if (s.v[i].local < 0)
+            missing++;
+        else
+            include[s.v[i].local] = 1;
+    }
+    const char *schema = ctx->url.schema ? ctx->url.schema : "public";
+    struct read_ctx rctx = {&expected, schema};
+    struct validate_opts vo = {.target = &ctx->url,
+                               .shadow_url = have_shadow ? &shadow : NULL,
+                               .include = include,
+                               .schema = schema,
+                               .after = read_shadow,
+                               .ud = &rctx};
+    if (validate_run(&d, &vo, &vr, &e)) {
+        if (vr.n_errors)
+            pm_err_move(&e, &vr.errors[0]);
+        pm_err_prefix(&e, "the applied migrations do not replay");
+        goto out;
+    }
+    const char *schemas[] = {schema};
+    if (catalog_read(c, schemas, 1, &live, &e))
+        goto out;
+    diff_models(&expected, &live, &diff);
+    compared = 1;
+    if (diff.n)
+        lost_migrations(c, &d, &s, &lost, &n_lost);
+
+    if (mode && !strcmp(mode, "revert")) {
+        /* live -> expected: undo what was done outside the migrations */
+        struct schema_diff back = {0};
+        diff_models(&live, &expected, &back);
+        script = diff_script(&back, &live, &expected);
+        diff_release(&back);
+    } else if (mode && diff.n) {
+        script = diff_script(&diff, &expected, &live);
+        if (lock_acquire(c, ctx->lock_wait, &e) || adopt(c, &h, d.path, script, &adopted, &e))
+            goto out;
+    }
+    if (!ctx->json) {
+        if (mode && !strcmp(mode, "revert")) {
+            fputs(script, stdout);
+            if (script[0] && script[strlen(script) - 1] != '\n')
+                putchar('\n');
+        } else if (!diff.n) {
+            printf("%sNo drift:%s the database has exactly the schema its %zu applied "
+                   "migration%s create.\n",
+                   sty(stdout, STY_GREEN), sty(stdout, STY_RESET), vr.migrations,
+                   vr.migrations == 1 ? "" : "s");
+        } else {
+            char *sum = diff_summary(&diff);
+            printf("%sDrift:%s the database differs from what its %zu applied migration%s "
+                   "create (%zu difference%s, read as changes made outside migrations):\n\n%s",
+                   sty(stdout, STY_YELLOW), sty(stdout, STY_RESET), vr.migrations,
+                   vr.migrations == 1 ? "" : "s", diff.n, diff.n == 1 ? "" : "s", sum);
+            free(sum);
+            if (n_lost)
+                printf("\nApplied migrations whose effects are not all in the database:\n%s",
+                       lost.data);
+            if (adopted)
+                printf("\nAdopted: wrote %s and recorded it as applied. Commit it.\n", adopted);
+            else
+                printf("\nnext: pgmig drift --script revert   # SQL that brings the database "
+                       "back to the history\n      pgmig drift --script adopt    # record the "
+                       "drift as a new migration\n");
+        }
+        if (missing)
+            out_warn("%zu applied migration%s missing locally cannot be replayed; their "
+                     "objects show up as drift",
+                     missing, missing == 1 ? " is" : "s are");
+    }
+out:
+    doc_begin(ctx);
+    if (ctx->json) {
+        json_kbool(&ctx->j, "drift", compared && diff.n > 0);
+        json_kint(&ctx->j, "applied_migrations", (int64_t)vr.migrations);
+        json_changes(&ctx->j, &diff);
+        json_kstr(&ctx->j, "script", script);
+        json_kstr(&ctx->j, "adopted", adopted);
+    }
+    rc = cmd_finish(ctx, &e);
+    if (rc == 0 && compared && diff.n && !adopted)
+        rc = PM_EXIT_FAIL;
+    free(script);
+    free(adopted);
+    free(include);
+    buf_release(&lost);
+    diff_release(&diff);
+    model_release(&expected);
+    model_release(&live);
+    validate_report_release(&vr);
+    state_release(&s);
+    hist_release(&h);
+    migdir_release(&d);
+    pg_disconnect(c);
+    if (have_shadow)
+        pg_url_release(&shadow);
+    pm_err_release(&e);
+    return rc;
+}

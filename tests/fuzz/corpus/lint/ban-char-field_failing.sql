@@ -1,0 +1,1 @@
+CREATE TABLE "Country" ("code" CHAR(2) PRIMARY KEY);

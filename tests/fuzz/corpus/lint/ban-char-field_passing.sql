@@ -1,0 +1,1 @@
+CREATE TABLE "Country" ("code" TEXT PRIMARY KEY CHECK (length("code") = 2));

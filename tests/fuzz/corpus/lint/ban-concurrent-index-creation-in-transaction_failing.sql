@@ -1,0 +1,3 @@
+BEGIN;
+CREATE INDEX CONCURRENTLY "User_email_idx" ON "User"("email");
+COMMIT;

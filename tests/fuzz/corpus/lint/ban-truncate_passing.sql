@@ -1,0 +1,1 @@
+DELETE FROM "AuditLog" WHERE "createdAt" < now() - interval '90 days';

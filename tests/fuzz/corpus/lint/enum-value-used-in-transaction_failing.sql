@@ -1,0 +1,2 @@
+ALTER TYPE "Status" ADD VALUE 'ARCHIVED' AFTER 'DONE';
+UPDATE "Task" SET "status" = 'ARCHIVED' WHERE "deletedAt" IS NOT NULL;

@@ -1,0 +1,1 @@
+CREATE TABLE "Subscription" ("id" BIGINT PRIMARY KEY, "digest_alerts_enabled" BOOLEAN);

@@ -1,0 +1,1 @@
+UPDATE "User" SET "email" = '' WHERE "email" IS NULL;

@@ -1,0 +1,1 @@
+CREATE TABLE "Item" ("id" BIGSERIAL PRIMARY KEY, "name" TEXT);

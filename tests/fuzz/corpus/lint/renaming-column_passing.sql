@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "fullName" TEXT;
+UPDATE "User" SET "fullName" = "name";

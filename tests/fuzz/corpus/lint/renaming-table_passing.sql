@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+ALTER TABLE "Post" RENAME TO "Article";
+CREATE VIEW "Post" AS SELECT * FROM "Article";

@@ -1,0 +1,1 @@
+CREATE TABLE "Tag" ("id" BIGINT PRIMARY KEY,);

@@ -1,0 +1,1 @@
+COPY "Country" ("code") FROM STDIN;

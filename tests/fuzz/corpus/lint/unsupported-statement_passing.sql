@@ -1,0 +1,1 @@
+INSERT INTO "Country" ("code") VALUES ('FR'), ('US');
