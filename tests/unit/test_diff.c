@@ -858,9 +858,9 @@ static void test_views(void)
                         "  WHERE \"User\".name IS NOT NULL;\n");
     CHECK_STR(r.summary, "Changed the `User` table:\n"
                          "  - altered column `age` (type `integer` -> `bigint`)\n"
+                         "Dropped the view `Gone`\n"
                          "Changed the view `Names`:\n"
-                         "  - definition changed (replaced in place)\n"
-                         "Dropped the view `Gone`\n");
+                         "  - definition changed (replaced in place)\n");
     CHECK(find_change(&r, DO_VIEW, "Names")->flags == DF_REPLACE);
     run_release(&r);
 }
