@@ -37,8 +37,11 @@ static const struct command commands[] = {
      "one transaction together with its _prisma_migrations row. Refuses while a\n"
      "migration is failed (P3009) and on a non-empty database without history (P3005).\n"
      "\n"
+     "Lint findings for the migrations about to be applied are printed (never blocking).\n"
+     "\n"
      "  --dry-run            print the plan (statements, transactions); change nothing\n"
-     "  --lock-wait SECONDS  how long to wait for the lock (default 10)\n"},
+     "  --lock-wait SECONDS  how long to wait for the lock (default 10)\n"
+     "  --no-lint            do not lint the pending migrations\n"},
     {"status", cmd_status, NEED_CONFIG | NEED_MIGRATIONS,
      "Show applied, pending, failed, rolled back, edited and missing migrations",
      "pgmig status [-v]\n"

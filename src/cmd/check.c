@@ -1,11 +1,15 @@
 /*
  * check.c - `pgmig check`: one command for CI and a git pre-commit hook.
  * Runs every check and lists every problem (not just the first): migration
- * files parse; the history replays on a shadow database; and, with a target
- * configured, no applied migration was edited or is missing locally and none
- * is failed. `--install-hook` writes the pre-commit hook.
+ * files parse; the history replays on a shadow database; lint finds no error
+ * (in the migrations not yet applied, when a target is configured); and, with
+ * a target configured, no applied migration was edited, is missing locally or
+ * is failed, and the database has not drifted from its applied migrations.
+ * `--install-hook` writes the pre-commit hook.
  */
 #include "cmd/cmd.h"
+#include "engine/drift.h"
+#include "engine/lint.h"
 #include "engine/state.h"
 #include "engine/validate.h"
 #include "util/fs.h"
@@ -29,7 +33,7 @@ struct outcome {
 };
 
 struct check_run {
-    struct outcome v[8];
+    struct outcome v[12];
     size_t n;
     struct pm_err *problems;
     size_t n_problems;
@@ -55,8 +59,82 @@ __attribute__((format(printf, 4, 5))) static void outcome(struct check_run *cr, 
     va_end(ap);
 }
 
-/* The target's history: failed, edited and missing migrations are problems. */
-static void check_history(struct cmd_ctx *ctx, const struct migdir *d, struct check_run *cr)
+/* Lint: error-level findings are problems. Only what is not applied yet when
+ * the target's history is known (first_pending), everything otherwise. */
+static void check_lint(const struct migdir *d, size_t from, struct check_run *cr)
+{
+    struct lint_opts o;
+    struct lint_report r;
+    struct pm_err e = PM_ERR_INIT;
+    memset(&r, 0, sizeof r);
+    lint_opts_init(&o);
+    if (lint_config_load(&o, NULL, &e) || lint_migrations(d, from, &o, &r, &e)) {
+        outcome(cr, "lint", "failed", "%s", e.primary ? e.primary : "lint could not run");
+        add_problem(cr, &e);
+        goto out;
+    }
+    for (size_t i = 0; i < r.n; i++) {
+        const struct lint_finding *f = &r.v[i];
+        if (f->severity != LINT_SEV_ERROR)
+            continue;
+        struct pm_err p = PM_ERR_INIT;
+        const struct lint_rule_info *info = lint_rule_info(f->rule);
+        p.code = info->id;
+        pm_err_set(&p, PM_EXIT_FAIL, "%s", f->message);
+        p.file = xstrdup(f->file);
+        p.line = f->line;
+        p.col = f->col;
+        p.src_line = xstrdup(f->src_line);
+        p.migration = xstrdup(f->migration);
+        pm_err_hint(&p, "%s", info->help);
+        pm_err_next(&p, "pgmig lint --explain %s", info->id);
+        add_problem(cr, &p);
+    }
+    outcome(cr, "lint", r.errors ? "failed" : "ok", "%zu error%s, %zu warning%s in %zu "
+                                                    "migration%s%s",
+            r.errors, r.errors == 1 ? "" : "s", r.warnings, r.warnings == 1 ? "" : "s",
+            d->n - from, d->n - from == 1 ? "" : "s", from ? " not yet applied" : "");
+out:
+    lint_report_release(&r);
+    pm_err_release(&e);
+}
+
+/* The live database against what its applied migrations create. */
+static void check_drift(struct cmd_ctx *ctx, struct pg_conn *c, const struct migdir *d,
+                        const struct state *s, const struct pg_url *shadow,
+                        struct check_run *cr)
+{
+    struct drift_report dr;
+    struct pm_err e = PM_ERR_INIT;
+    const char *schema = ctx->url.schema ? ctx->url.schema : "public";
+    if (drift_compute(c, &ctx->url, shadow, schema, d, s, &dr, &e)) {
+        outcome(cr, "drift", "failed", "%s", e.primary ? e.primary : "failed");
+        add_problem(cr, &e);
+    } else if (dr.diff.n) {
+        char *sum = diff_summary(&dr.diff);
+        struct pm_err p = PM_ERR_INIT;
+        pm_err_set(&p, PM_EXIT_FAIL, "the database has drifted from its %zu applied migration%s "
+                                     "(%zu difference%s)",
+                   dr.replayed, dr.replayed == 1 ? "" : "s", dr.diff.n,
+                   dr.diff.n == 1 ? "" : "s");
+        pm_err_detail(&p, "%s", sum);
+        pm_err_next(&p, "pgmig drift   # details, and --script adopt|revert");
+        add_problem(cr, &p);
+        free(sum);
+        outcome(cr, "drift", "failed", "%zu difference%s from the applied migrations", dr.diff.n,
+                dr.diff.n == 1 ? "" : "s");
+    } else {
+        outcome(cr, "drift", "ok", "the database matches its %zu applied migration%s",
+                dr.replayed, dr.replayed == 1 ? "" : "s");
+    }
+    drift_report_release(&dr);
+    pm_err_release(&e);
+}
+
+/* The target's history: failed, edited and missing migrations are problems; then drift. */
+static void check_history(struct cmd_ctx *ctx, const struct migdir *d, int replay_ok,
+                          const struct pg_url *shadow, size_t *first_pending,
+                          struct check_run *cr)
 {
     struct pm_err e = PM_ERR_INIT;
     struct pg_conn *c = NULL;
@@ -64,9 +142,13 @@ static void check_history(struct cmd_ctx *ctx, const struct migdir *d, struct ch
     struct state s = {0};
     if (pg_connect(&c, &ctx->url, &e) || hist_load(c, &h, &e)) {
         outcome(cr, "history", "skipped", "the target could not be read: %s", e.primary);
+        outcome(cr, "drift", "skipped", "the target could not be read");
         goto out;
     }
     state_compute(&s, d, &h);
+    for (size_t i = 0; i < s.n; i++)
+        if (mig_status_is_pending(&s.v[i]) && (size_t)s.v[i].local < *first_pending)
+            *first_pending = (size_t)s.v[i].local;
     size_t before = cr->n_problems;
     for (size_t i = 0; i < s.n; i++) {
         const struct mig_status *m = &s.v[i];
@@ -102,6 +184,12 @@ static void check_history(struct cmd_ctx *ctx, const struct migdir *d, struct ch
     else
         outcome(cr, "history", "ok", "nothing applied was edited or lost; %zu pending",
                 s.pending + s.rolled_back);
+    if (!s.managed)
+        outcome(cr, "drift", "skipped", "the target has no history yet");
+    else if (!replay_ok)
+        outcome(cr, "drift", "skipped", "the history must replay first");
+    else
+        check_drift(ctx, c, d, &s, shadow, cr);
 out:
     state_release(&s);
     hist_release(&h);
@@ -260,12 +348,22 @@ int cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
         outcome(&cr, "replay", "skipped", "the migrations must parse first");
         pm_err_release(&e);
     }
-    /* 3. the target's history */
-    if (configured)
-        check_history(ctx, &d, &cr);
-    else
+    /* 3. the target's history, and drift from it */
+    int replay_ok = cr.n >= 2 && !strcmp(cr.v[1].status, "ok");
+    size_t first_pending = d.n;
+    if (configured) {
+        check_history(ctx, &d, replay_ok, have_shadow ? &shadow : NULL, &first_pending, &cr);
+    } else {
         outcome(&cr, "history", "skipped", "no target configured (--url, $DATABASE_URL or the "
                                            "schema's datasource)");
+        outcome(&cr, "drift", "skipped", "no target configured");
+        first_pending = 0;
+    }
+    /* 4. lint: the migrations not applied yet (all of them without a target) */
+    if (!strcmp(cr.v[0].status, "ok"))
+        check_lint(&d, first_pending, &cr);
+    else
+        outcome(&cr, "lint", "skipped", "the migrations must parse first");
 
     if (cr.n_problems) {
         pm_err_set(&e, PM_EXIT_FAIL, "check found %zu problem%s", cr.n_problems,

@@ -4,6 +4,7 @@
  */
 #include "cmd/cmd.h"
 #include "engine/deploy.h"
+#include "engine/lint.h"
 #include "util/out.h"
 #include "util/report.h"
 
@@ -111,6 +112,41 @@ static void explain_failure(const struct deploy_item *it, struct pm_err *e)
     }
 }
 
+struct lint_hook {
+    struct cmd_ctx *ctx;
+    int enabled;
+    struct lint_report report;
+    int ran;
+};
+
+/* Lint what is about to be applied (never blocks: findings are printed, that is all). */
+static void lint_pending(const struct deploy_report *rep, const struct migdir *d,
+                         int server_version, void *ud)
+{
+    struct lint_hook *h = ud;
+    struct lint_opts o;
+    struct pm_err e = PM_ERR_INIT;
+    if (!h->enabled)
+        return;
+    lint_opts_init(&o);
+    o.pg_version = server_version;
+    size_t from = (size_t)(rep->v[0].m - d->v);
+    if (lint_config_load(&o, NULL, &e) == 0 && lint_migrations(d, from, &o, &h->report, &e) == 0) {
+        h->ran = 1;
+        if (!h->ctx->json && (h->report.errors || h->report.warnings)) {
+            lint_print_human(stderr, &h->report, 0);
+            fprintf(stderr, "note: lint found %zu error%s and %zu warning%s in the migrations to "
+                            "apply (deploy goes on; `pgmig lint --explain ID` says why and "
+                            "how to fix)\n",
+                    h->report.errors, h->report.errors == 1 ? "" : "s", h->report.warnings,
+                    h->report.warnings == 1 ? "" : "s");
+        }
+    } else if (!h->ctx->json) {
+        out_warn("lint was skipped: %s", e.primary ? e.primary : "error");
+    }
+    pm_err_release(&e);
+}
+
 static void json_report(struct cmd_ctx *ctx, const struct deploy_report *rep, int dry_run)
 {
     struct json *j = &ctx->j;
@@ -184,9 +220,13 @@ static void print_dry_run(const struct deploy_report *rep)
 
 int cmd_deploy(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
+                                         {"no-lint", no_argument, NULL, 'L'},
+                                         {0, 0, 0, 0}};
     struct pm_err e = PM_ERR_INIT;
-    struct deploy_opts o = {ctx->lock_wait, 0};
+    struct lint_hook lint = {.ctx = ctx, .enabled = 1};
+    struct deploy_opts o = {.lock_wait = ctx->lock_wait, .planned = lint_pending,
+                            .planned_ud = &lint};
     struct deploy_report rep;
     struct migdir d = {0};
     struct pg_conn *c = NULL;
@@ -197,6 +237,8 @@ int cmd_deploy(struct cmd_ctx *ctx, int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "+n", opts, NULL)) != -1) {
         if (ch == 'n') {
             o.dry_run = 1;
+        } else if (ch == 'L') {
+            lint.enabled = 0;
         } else {
             cmd_usage_error(ctx, &e, "unknown option `%s`", argv[optind - 1]);
             goto out;
@@ -241,10 +283,18 @@ int cmd_deploy(struct cmd_ctx *ctx, int argc, char **argv)
     }
 out:
     doc_begin(ctx);
-    if (ctx->json && ctx->migrations_dir)
+    if (ctx->json && ctx->migrations_dir) {
         json_report(ctx, &rep, o.dry_run);
+        if (lint.ran) {
+            json_key(&ctx->j, "lint");
+            json_object_begin(&ctx->j);
+            lint_json(&ctx->j, &lint.report);
+            json_object_end(&ctx->j);
+        }
+    }
     rc = cmd_finish(ctx, &e);
     deploy_report_release(&rep);
+    lint_report_release(&lint.report);
     migdir_release(&d);
     pg_disconnect(c);
     pm_err_release(&e);

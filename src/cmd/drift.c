@@ -6,9 +6,9 @@
  * `--script revert` prints the SQL that brings the database back.
  */
 #include "cmd/cmd.h"
-#include "engine/catalog.h"
 #include "engine/diagnose.h"
 #include "engine/diff.h"
+#include "engine/drift.h"
 #include "engine/history.h"
 #include "engine/lock.h"
 #include "engine/state.h"
@@ -23,18 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-struct read_ctx {
-    struct schema_model *m;
-    const char *schema;
-};
-
-static int read_shadow(struct pg_conn *shadow, void *ud, struct pm_err *e)
-{
-    struct read_ctx *rc = ud;
-    const char *schemas[] = {rc->schema};
-    return catalog_read(shadow, schemas, 1, rc->m, e);
-}
 
 /* Applied migrations whose own effects are not all in the database. */
 static void lost_migrations(struct pg_conn *c, const struct migdir *d, const struct state *s,
@@ -102,21 +90,16 @@ int cmd_drift(struct cmd_ctx *ctx, int argc, char **argv)
     struct migdir d = {0};
     struct history h = {0};
     struct state s = {0};
-    struct schema_model expected, live;
-    struct schema_diff diff = {0};
-    struct validate_report vr;
+    struct drift_report dr;
     struct pg_url shadow;
     struct pg_conn *c = NULL;
     struct buf lost = BUF_INIT;
     const char *mode = NULL, *shadow_opt = NULL;
     char *script = NULL, *adopted = NULL;
-    unsigned char *include = NULL;
-    size_t n_lost = 0, missing = 0;
+    size_t n_lost = 0;
     int have_shadow = 0, ch, rc, compared = 0;
 
-    model_init(&expected);
-    model_init(&live);
-    memset(&vr, 0, sizeof vr);
+    memset(&dr, 0, sizeof dr);
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         if (ch == 's' && (!strcmp(optarg, "adopt") || !strcmp(optarg, "revert"))) {
@@ -148,45 +131,21 @@ int cmd_drift(struct cmd_ctx *ctx, int argc, char **argv)
         goto out;
     }
     state_compute(&s, &d, &h);
-    include = xcalloc(d.n ? d.n : 1, 1);
-    for (size_t i = 0; i < s.n; i++) {
-        if (s.v[i].state != MIG_APPLIED)
-            continue;
-        if (s.v[i].local < 0)
-            missing++;
-        else
-            include[s.v[i].local] = 1;
-    }
     const char *schema = ctx->url.schema ? ctx->url.schema : "public";
-    struct read_ctx rctx = {&expected, schema};
-    struct validate_opts vo = {.target = &ctx->url,
-                               .shadow_url = have_shadow ? &shadow : NULL,
-                               .include = include,
-                               .schema = schema,
-                               .after = read_shadow,
-                               .ud = &rctx};
-    if (validate_run(&d, &vo, &vr, &e)) {
-        if (vr.n_errors)
-            pm_err_move(&e, &vr.errors[0]);
-        pm_err_prefix(&e, "the applied migrations do not replay");
+    if (drift_compute(c, &ctx->url, have_shadow ? &shadow : NULL, schema, &d, &s, &dr, &e))
         goto out;
-    }
-    const char *schemas[] = {schema};
-    if (catalog_read(c, schemas, 1, &live, &e))
-        goto out;
-    diff_models(&expected, &live, &diff);
     compared = 1;
-    if (diff.n)
+    if (dr.diff.n)
         lost_migrations(c, &d, &s, &lost, &n_lost);
 
     if (mode && !strcmp(mode, "revert")) {
         /* live -> expected: undo what was done outside the migrations */
         struct schema_diff back = {0};
-        diff_models(&live, &expected, &back);
-        script = diff_script(&back, &live, &expected);
+        diff_models(&dr.live, &dr.expected, &back);
+        script = diff_script(&back, &dr.live, &dr.expected);
         diff_release(&back);
-    } else if (mode && diff.n) {
-        script = diff_script(&diff, &expected, &live);
+    } else if (mode && dr.diff.n) {
+        script = diff_script(&dr.diff, &dr.expected, &dr.live);
         if (lock_acquire(c, ctx->lock_wait, &e) || adopt(c, &h, d.path, script, &adopted, &e))
             goto out;
     }
@@ -195,17 +154,17 @@ int cmd_drift(struct cmd_ctx *ctx, int argc, char **argv)
             fputs(script, stdout);
             if (script[0] && script[strlen(script) - 1] != '\n')
                 putchar('\n');
-        } else if (!diff.n) {
+        } else if (!dr.diff.n) {
             printf("%sNo drift:%s the database has exactly the schema its %zu applied "
                    "migration%s create.\n",
-                   sty(stdout, STY_GREEN), sty(stdout, STY_RESET), vr.migrations,
-                   vr.migrations == 1 ? "" : "s");
+                   sty(stdout, STY_GREEN), sty(stdout, STY_RESET), dr.replayed,
+                   dr.replayed == 1 ? "" : "s");
         } else {
-            char *sum = diff_summary(&diff);
+            char *sum = diff_summary(&dr.diff);
             printf("%sDrift:%s the database differs from what its %zu applied migration%s "
                    "create (%zu difference%s, read as changes made outside migrations):\n\n%s",
-                   sty(stdout, STY_YELLOW), sty(stdout, STY_RESET), vr.migrations,
-                   vr.migrations == 1 ? "" : "s", diff.n, diff.n == 1 ? "" : "s", sum);
+                   sty(stdout, STY_YELLOW), sty(stdout, STY_RESET), dr.replayed,
+                   dr.replayed == 1 ? "" : "s", dr.diff.n, dr.diff.n == 1 ? "" : "s", sum);
             free(sum);
             if (n_lost)
                 printf("\nApplied migrations whose effects are not all in the database:\n%s",
@@ -217,31 +176,27 @@ int cmd_drift(struct cmd_ctx *ctx, int argc, char **argv)
                        "back to the history\n      pgmig drift --script adopt    # record the "
                        "drift as a new migration\n");
         }
-        if (missing)
+        if (dr.missing)
             out_warn("%zu applied migration%s missing locally cannot be replayed; their "
                      "objects show up as drift",
-                     missing, missing == 1 ? " is" : "s are");
+                     dr.missing, dr.missing == 1 ? " is" : "s are");
     }
 out:
     doc_begin(ctx);
     if (ctx->json) {
-        json_kbool(&ctx->j, "drift", compared && diff.n > 0);
-        json_kint(&ctx->j, "applied_migrations", (int64_t)vr.migrations);
-        json_changes(&ctx->j, &diff);
+        json_kbool(&ctx->j, "drift", compared && dr.diff.n > 0);
+        json_kint(&ctx->j, "applied_migrations", (int64_t)dr.replayed);
+        json_changes(&ctx->j, &dr.diff);
         json_kstr(&ctx->j, "script", script);
         json_kstr(&ctx->j, "adopted", adopted);
     }
     rc = cmd_finish(ctx, &e);
-    if (rc == 0 && compared && diff.n && !adopted)
+    if (rc == 0 && compared && dr.diff.n && !adopted)
         rc = PM_EXIT_FAIL;
     free(script);
     free(adopted);
-    free(include);
     buf_release(&lost);
-    diff_release(&diff);
-    model_release(&expected);
-    model_release(&live);
-    validate_report_release(&vr);
+    drift_report_release(&dr);
     state_release(&s);
     hist_release(&h);
     migdir_release(&d);

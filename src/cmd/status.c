@@ -43,6 +43,24 @@ static void next(const char *cmdline)
     printf("%snext:%s %s\n", sty(stdout, STY_GREEN), sty(stdout, STY_RESET), cmdline);
 }
 
+/*
+ * Is `pgmig drift` worth running? When some applied migration was recorded
+ * without pgmig running it (resolve --applied, baseline, repair, adopt: 0
+ * steps), or was edited since: then the database may not be what the files
+ * say.
+ */
+static size_t unverified_applied(const struct state *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct mig_status *m = &s->v[i];
+        if (m->state == MIG_APPLIED && m->row &&
+            (m->edited || (m->row->applied_steps_count == 0 && m->row->logs)))
+            n++;
+    }
+    return n;
+}
+
 static void print_human(const struct state *s, const struct migdir *d, int verbose,
                         int nonempty_unmanaged)
 {
@@ -116,6 +134,12 @@ static void print_human(const struct state *s, const struct migdir *d, int verbo
     if (s->up_to_date)
         printf("\n%sDatabase schema is up to date!%s\n", sty(stdout, STY_GREEN),
                sty(stdout, STY_RESET));
+    size_t unverified = unverified_applied(s);
+    if (unverified)
+        printf("\nhint: %zu applied migration%s recorded without pgmig running %s (resolve, "
+               "baseline, repair) or edited since;\n      `pgmig drift` compares the database "
+               "with what the migrations create.\n",
+               unverified, unverified == 1 ? " was" : "s were", unverified == 1 ? "it" : "them");
 }
 
 int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
@@ -159,6 +183,7 @@ out:
             json_object_end(j);
             if (!s.managed && d.n)
                 json_kbool(j, "database_empty", !nonempty);
+            json_kbool(j, "drift_check_recommended", unverified_applied(&s) > 0);
             json_key(j, "migrations");
             json_array_begin(j);
             for (size_t i = 0; i < s.n; i++)

@@ -210,6 +210,8 @@ int deploy_run(struct pg_conn *c, const struct migdir *d, const struct deploy_op
 
     if (prepare(rep, pg_server_version(c), e))
         return -1;
+    if (o->planned && rep->n)
+        o->planned(rep, d, pg_server_version(c), o->planned_ud);
     if (o->dry_run)
         return 0;
 

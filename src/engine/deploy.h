@@ -12,9 +12,16 @@
 #include "engine/state.h"
 #include "pg/conn.h"
 
+struct deploy_report;
+/* Called once the pending migrations are parsed and planned, before any is applied. */
+typedef void (*deploy_planned_fn)(const struct deploy_report *rep, const struct migdir *d,
+                                  int server_version, void *ud);
+
 struct deploy_opts {
     double lock_wait;
     int dry_run;
+    deploy_planned_fn planned; /* optional */
+    void *planned_ud;
 };
 
 struct deploy_item {

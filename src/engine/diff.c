@@ -1,7 +1,7 @@
 /*
  * diff.c - comparing two schema models (diff_models), the migration SQL that
- * turns one into the other in Prisma Migrate's style (diff_script, phases at
- * `enum phase`), and a readable summary grouped by table (diff_summary).
+ * turns one into the other in Prisma Migrate's style (diff_script; its phases
+ * are listed where its section starts), and a summary grouped by table.
  */
 #include "engine/diff.h"
 
@@ -229,15 +229,11 @@ static void tok_next(const char *s, size_t *pos, struct tok *t)
         int esc = c != '\'';
         t->kind = TK_STRING;
         for (i += esc ? 2 : 1; s[i]; i++) {
-            if (esc && s[i] == '\\' && s[i + 1]) {
-                i++;
+            if ((esc && s[i] == '\\' && s[i + 1]) || (s[i] == '\'' && s[i + 1] == '\'')) {
+                i++; /* an escaped character or a doubled quote */
                 continue;
             }
             if (s[i] == '\'') {
-                if (s[i + 1] == '\'') {
-                    i++;
-                    continue;
-                }
                 i++;
                 break;
             }
@@ -326,9 +322,8 @@ static char *tok_literal(const struct tok *t)
         return NULL;
     struct buf b = BUF_INIT;
     for (size_t i = esc ? 2 : 1; i + 1 < t->len; i++) {
-        if (esc && t->p[i] == '\\' && i + 2 < t->len)
-            i++;
-        else if (t->p[i] == '\'' && t->p[i + 1] == '\'')
+        /* skip the escaping backslash or the first of a doubled quote */
+        if ((esc && t->p[i] == '\\' && i + 2 < t->len) || (t->p[i] == '\'' && t->p[i + 1] == '\''))
             i++;
         buf_addch(&b, t->p[i]);
     }
@@ -518,8 +513,7 @@ static const struct m_index *find_index(const struct m_index *v, size_t n, const
     return NULL;
 }
 
-static const struct m_trigger *find_trigger(const struct m_trigger *v, size_t n,
-                                            const char *name)
+static const struct m_trigger *find_trigger(const struct m_trigger *v, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
         if (str_eq(v[i].name, name))
@@ -619,13 +613,11 @@ static int owned_by_is(const char *owned_by, const char *table, const char *colu
  * integer type, owned by the column, every option at its default.
  */
 static const struct m_sequence *serial_sequence(const struct schema_model *m,
-                                                const struct m_table *t,
-                                                const struct m_column *c)
+                                                const struct m_table *t, const struct m_column *c)
 {
     if (!c->default_expr || c->identity || c->generated || !c->not_null || c->collation)
         return NULL;
-    if (!str_eq(c->type, "integer") && !str_eq(c->type, "bigint") &&
-        !str_eq(c->type, "smallint"))
+    if (!str_eq(c->type, "integer") && !str_eq(c->type, "bigint") && !str_eq(c->type, "smallint"))
         return NULL;
     const struct m_sequence *s = default_sequence(m, t->schema, c->default_expr);
     if (!s || !str_eq(s->type, c->type) || !str_eq(s->schema, t->schema) ||
@@ -646,7 +638,8 @@ static const struct m_sequence *serial_sequence(const struct schema_model *m,
 
 enum cast {
     CAST_SAFE,       /* no USING, no data lost (widening, to text, collation only) */
-    CAST_RISKY,      /* same family narrowing: data may be lost */
+    CAST_RISKY,      /* narrowing within a family: no USING, PostgreSQL's assignment cast
+                        fails on values that do not fit (or rounds them) */
     CAST_MAYFAIL,    /* across families: the cast may fail */
     CAST_TO_ARRAY,   /* a scalar becomes a one-element array */
     CAST_FROM_ARRAY, /* an array becomes its first element */
@@ -729,6 +722,21 @@ static int args_wider(const char *base, const char *from, const char *to)
     return strtol(to, NULL, 10) >= strtol(from, NULL, 10);
 }
 
+/* Widening casts PostgreSQL applies with no USING and no loss. */
+static int widening(const char *fb, const char *tb, const char *ta)
+{
+    /* every type has an assignment cast to an unbounded string */
+    if ((!strcmp(tb, "text") || !strcmp(tb, "character varying")) && !*ta)
+        return 1;
+    if (!strcmp(tb, "citext") && !strcmp(type_family(fb), "string"))
+        return 1;
+    if (int_rank(fb) && int_rank(tb))
+        return int_rank(tb) > int_rank(fb);
+    if (int_rank(fb) && !strcmp(tb, "numeric"))
+        return !*ta;
+    return !strcmp(fb, "real") && !strcmp(tb, "double precision");
+}
+
 static enum cast classify_cast(const char *from, const char *to, int to_enum)
 {
     struct buf fb = BUF_INIT, fa = BUF_INIT, tb = BUF_INIT, ta = BUF_INIT;
@@ -740,15 +748,8 @@ static enum cast classify_cast(const char *from, const char *to, int to_enum)
         r = !fd ? CAST_TO_ARRAY : !td ? CAST_FROM_ARRAY : CAST_MAYFAIL;
     } else if (!strcmp(fb.data, tb.data) && !to_enum) {
         r = !strcmp(fa.data, ta.data) || args_wider(fb.data, fa.data, ta.data) ? CAST_SAFE
-                                                                              : CAST_RISKY;
-    } else if ((!strcmp(tb.data, "text") || !strcmp(tb.data, "character varying")) &&
-               !ta.len) {
-        r = CAST_SAFE; /* every type has an assignment cast to an unbounded string */
-    } else if (int_rank(fb.data) && int_rank(tb.data)) {
-        r = int_rank(tb.data) > int_rank(fb.data) ? CAST_SAFE : CAST_RISKY;
-    } else if (int_rank(fb.data) && !strcmp(tb.data, "numeric") && !ta.len) {
-        r = CAST_SAFE;
-    } else if (!strcmp(fb.data, "real") && !strcmp(tb.data, "double precision")) {
+                                                                               : CAST_RISKY;
+    } else if (widening(fb.data, tb.data, ta.data)) {
         r = CAST_SAFE;
     } else if (!to_enum && !strcmp(type_family(fb.data), type_family(tb.data))) {
         r = CAST_RISKY;
@@ -875,7 +876,7 @@ static struct d_change *add_change(struct dctx *x, enum d_obj obj, enum d_kind k
 }
 
 __attribute__((format(printf, 2, 3))) static void set_summary(struct d_change *c, const char *fmt,
-                                                               ...)
+                                                              ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -886,7 +887,7 @@ __attribute__((format(printf, 2, 3))) static void set_summary(struct d_change *c
 
 /* Append one sentence (a line) to a change's warning. */
 __attribute__((format(printf, 2, 3))) static void add_warning(struct d_change *c, const char *fmt,
-                                                               ...)
+                                                              ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -948,10 +949,9 @@ static void model_schemas(const struct schema_model *m, struct strv *s)
  * the object in the summary ("column `bio`", "the enum `Role`"); changes
  * grouped under a table, view or enum get a lower-case summary.
  */
-static void diff_comment(struct dctx *x, enum d_obj target, const char *schema,
-                         const char *parent, enum d_obj parent_kind, const char *name,
-                         const char *fc, const char *tc, const void *fo, const void *to,
-                         const char *what)
+static void diff_comment(struct dctx *x, enum d_obj target, const char *schema, const char *parent,
+                         enum d_obj parent_kind, const char *name, const char *fc, const char *tc,
+                         const void *fo, const void *to, const char *what)
 {
     if (str_eq(fc, tc))
         return;
@@ -977,16 +977,14 @@ static void diff_schemas(struct dctx *x)
                          fs, ts, what);
             free(what);
         } else if (strcmp(ts->name, "public") != 0) {
-            struct d_change *c =
-                add_change(x, DO_SCHEMA, D_ADD, NULL, NULL, ts->name, NULL, ts);
+            struct d_change *c = add_change(x, DO_SCHEMA, D_ADD, NULL, NULL, ts->name, NULL, ts);
             set_summary(c, "Added the schema `%s`", ts->name);
         }
     }
     for (size_t i = 0; i < f->n_schemas; i++) {
         const struct m_schema *fs = &f->schemas[i];
         if (!find_schema(t, fs->name) && strcmp(fs->name, "public") != 0) {
-            struct d_change *c =
-                add_change(x, DO_SCHEMA, D_DROP, NULL, NULL, fs->name, fs, NULL);
+            struct d_change *c = add_change(x, DO_SCHEMA, D_DROP, NULL, NULL, fs->name, fs, NULL);
             set_summary(c, "Dropped the schema `%s`", fs->name);
         }
     }
@@ -1001,7 +999,8 @@ static void diff_extensions(struct dctx *x)
             struct d_change *c = add_change(x, DO_EXTENSION, D_ADD, NULL, NULL, te->name, NULL, te);
             set_summary(c, "Added the extension `%s`", te->name);
         } else if (!str_eq(fe->version, te->version) || !str_eq(fe->schema, te->schema)) {
-            struct d_change *c = add_change(x, DO_EXTENSION, D_CHANGE, NULL, NULL, te->name, fe, te);
+            struct d_change *c =
+                add_change(x, DO_EXTENSION, D_CHANGE, NULL, NULL, te->name, fe, te);
             struct buf b = BUF_INIT;
             if (!str_eq(fe->version, te->version))
                 buf_addf(&b, "version %s -> %s", or_none(fe->version), or_none(te->version));
@@ -1015,7 +1014,8 @@ static void diff_extensions(struct dctx *x)
     for (size_t i = 0; i < f->n_extensions; i++) {
         const struct m_extension *fe = &f->extensions[i];
         if (!find_extension(t, fe->name)) {
-            struct d_change *c = add_change(x, DO_EXTENSION, D_DROP, NULL, NULL, fe->name, fe, NULL);
+            struct d_change *c =
+                add_change(x, DO_EXTENSION, D_DROP, NULL, NULL, fe->name, fe, NULL);
             set_summary(c, "Dropped the extension `%s`", fe->name);
         }
     }
@@ -1053,8 +1053,7 @@ static void diff_enum_pair(struct dctx *x, const struct m_enum *fe, const struct
             strv_push(&removed, xstrdup(fe->values[i]));
     int rebuild = removed.n || !enum_kept_order_same(fe, te);
     if (rebuild) {
-        struct d_change *c =
-            add_change(x, DO_ENUM, D_CHANGE, te->schema, NULL, te->name, fe, te);
+        struct d_change *c = add_change(x, DO_ENUM, D_CHANGE, te->schema, NULL, te->name, fe, te);
         char *vals = joined(te->values, te->n_values, ", ");
         c->flags = DF_ENUM_REBUILD;
         set_summary(c, "%s: the type is rebuilt with the values (%s)",
@@ -1107,7 +1106,8 @@ static void diff_enums(struct dctx *x)
             continue;
         }
         struct d_change *c = add_change(x, DO_ENUM, D_ADD, te->schema, NULL, te->name, NULL, te);
-        char *vals = joined(te->values, te->n_values, ", "), *name = disp(x->d, te->schema, te->name);
+        char *vals = joined(te->values, te->n_values, ", "),
+             *name = disp(x->d, te->schema, te->name);
         set_summary(c, "Added the enum `%s` (%s)", name, vals);
         free(vals);
         free(name);
@@ -1135,14 +1135,15 @@ static void diff_types(struct dctx *x)
         const struct m_type *tt = &t->types[i], *ft = find_type(f, tt->schema, tt->name);
         char *name = disp(x->d, tt->schema, tt->name);
         if (!ft) {
-            struct d_change *c = add_change(x, DO_TYPE, D_ADD, tt->schema, NULL, tt->name, NULL, tt);
+            struct d_change *c =
+                add_change(x, DO_TYPE, D_ADD, tt->schema, NULL, tt->name, NULL, tt);
             set_summary(c, "Added the %s `%s` (%s)", type_word(tt), name, or_none(tt->definition));
         } else {
             if (ft->kind != tt->kind || !str_eq(ft->definition, tt->definition)) {
                 struct d_change *c =
                     add_change(x, DO_TYPE, D_CHANGE, tt->schema, NULL, tt->name, ft, tt);
-                set_summary(c, "Changed the %s `%s` (dropped and recreated as %s)",
-                            type_word(tt), name, or_none(tt->definition));
+                set_summary(c, "Changed the %s `%s` (dropped and recreated as %s)", type_word(tt),
+                            name, or_none(tt->definition));
                 c->data_dependent = 1;
                 add_warning(c,
                             "The %s `%s` will be dropped and recreated. If it is still used by "
@@ -1328,9 +1329,10 @@ static void diff_column_pair(struct dctx *x, const struct m_table *tt, const str
         if (fc->generated && !tc->generated)
             add_note(&what, "no longer generated");
         if (!str_eq(fc->type, tc->type)) {
-            enum cast k = classify_cast(fc->type, tc->type, type_enum(x->to, tc->type, NULL) != NULL);
+            enum cast k =
+                classify_cast(fc->type, tc->type, type_enum(x->to, tc->type, NULL) != NULL);
             add_note(&what, "type `%s` -> `%s`", fc->type, tc->type);
-            flags |= k == CAST_SAFE ? DF_TYPE_SAFE : DF_TYPE_CAST;
+            flags |= k == CAST_SAFE || k == CAST_RISKY ? DF_TYPE_ASSIGN : DF_TYPE_CAST;
             if (k == CAST_RISKY) {
                 tmp.destructive = tmp.data_dependent = 1;
                 add_warning(&tmp,
@@ -1354,8 +1356,8 @@ static void diff_column_pair(struct dctx *x, const struct m_table *tt, const str
             }
         }
         if (!str_eq(fc->collation, tc->collation)) {
-            if (!(flags & (DF_TYPE_SAFE | DF_TYPE_CAST)))
-                flags |= DF_TYPE_SAFE;
+            if (!(flags & (DF_TYPE_ASSIGN | DF_TYPE_CAST)))
+                flags |= DF_TYPE_ASSIGN;
             add_note(&what, "collation %s -> %s", fc->collation ? fc->collation : "default",
                      tc->collation ? tc->collation : "default");
         }
@@ -1422,8 +1424,8 @@ static void diff_columns(struct dctx *x, const struct m_table *ft, const struct 
             free(what);
             continue;
         }
-        struct d_change *c = add_change(x, DO_COLUMN, D_ADD, tt->schema, tt->name, tc->name,
-                                        NULL, tc);
+        struct d_change *c =
+            add_change(x, DO_COLUMN, D_ADD, tt->schema, tt->name, tc->name, NULL, tc);
         struct buf b = BUF_INIT;
         c->parent_kind = DO_TABLE;
         column_desc(&b, tc);
@@ -1442,8 +1444,8 @@ static void diff_columns(struct dctx *x, const struct m_table *ft, const struct 
         const struct m_column *fc = &ft->columns[i];
         if (find_column(tt, fc->name))
             continue;
-        struct d_change *c = add_change(x, DO_COLUMN, D_DROP, ft->schema, ft->name, fc->name,
-                                        fc, NULL);
+        struct d_change *c =
+            add_change(x, DO_COLUMN, D_DROP, ft->schema, ft->name, fc->name, fc, NULL);
         c->parent_kind = DO_TABLE;
         c->destructive = 1;
         set_summary(c, "dropped column `%s` (%s)", fc->name, fc->type ? fc->type : "?");
@@ -1601,8 +1603,8 @@ static void diff_constraints(struct dctx *x, const struct m_table *ft, const str
         const struct m_constraint *fk = &ft->constraints[i];
         if (find_constraint(tt, fk->name))
             continue;
-        struct d_change *c = add_change(x, DO_CONSTRAINT, D_DROP, ft->schema, ft->name, fk->name,
-                                        fk, NULL);
+        struct d_change *c =
+            add_change(x, DO_CONSTRAINT, D_DROP, ft->schema, ft->name, fk->name, fk, NULL);
         c->parent_kind = DO_TABLE;
         buf_reset(&b);
         constraint_desc(&b, x->d, ft->schema, fk);
@@ -1724,7 +1726,8 @@ static void diff_tables(struct dctx *x)
                             "the data it contains will be lost.",
                             ft->name);
             }
-            struct d_change *c = add_change(x, DO_TABLE, D_ADD, tt->schema, NULL, tt->name, NULL, tt);
+            struct d_change *c =
+                add_change(x, DO_TABLE, D_ADD, tt->schema, NULL, tt->name, NULL, tt);
             c->flags = ft ? DF_RECREATE : 0;
             set_summary(c, "Added the `%s` table", name);
             free(name);
@@ -1748,8 +1751,8 @@ static void diff_tables(struct dctx *x)
         diff_constraints(x, ft, tt);
         diff_indexes(x, DO_TABLE, tt->schema, tt->name, ft->indexes, ft->n_indexes, tt->indexes,
                      tt->n_indexes);
-        diff_triggers(x, DO_TABLE, tt->schema, tt->name, ft->triggers, ft->n_triggers,
-                      tt->triggers, tt->n_triggers);
+        diff_triggers(x, DO_TABLE, tt->schema, tt->name, ft->triggers, ft->n_triggers, tt->triggers,
+                      tt->n_triggers);
         diff_comment(x, DO_TABLE, tt->schema, NULL, DO_SCHEMA, tt->name, ft->comment, tt->comment,
                      ft, tt, "the table");
         free(name);
@@ -1782,7 +1785,8 @@ static void diff_views(struct dctx *x)
         const struct m_view *tv = &t->views[i], *fv = find_view(f, tv->schema, tv->name);
         char *name = disp(x->d, tv->schema, tv->name);
         if (!fv) {
-            struct d_change *c = add_change(x, DO_VIEW, D_ADD, tv->schema, NULL, tv->name, NULL, tv);
+            struct d_change *c =
+                add_change(x, DO_VIEW, D_ADD, tv->schema, NULL, tv->name, NULL, tv);
             set_summary(c, "Added the %s `%s`", view_word(tv), name);
             free(name);
             continue;
@@ -1794,7 +1798,8 @@ static void diff_views(struct dctx *x)
                 add_change(x, DO_VIEW, D_CHANGE, tv->schema, NULL, tv->name, fv, tv);
             if (!recreated && view_replaceable(fv, tv))
                 c->flags = DF_REPLACE;
-            set_summary(c, "%s (%s)", recreated ? "became a materialized view" : "definition changed",
+            set_summary(c, "%s (%s)",
+                        recreated ? "became a materialized view" : "definition changed",
                         c->flags & DF_REPLACE ? "replaced in place" : "dropped and created again");
         }
         if (!recreated) {
@@ -1848,8 +1853,8 @@ static void diff_functions(struct dctx *x)
                                                   : "dropped and created again");
             }
             char *what = xasprintf("the %s `%s`", function_word(tf->kind), name);
-            diff_comment(x, DO_FUNCTION, tf->schema, NULL, DO_SCHEMA, key, ff->comment,
-                         tf->comment, ff, tf, what);
+            diff_comment(x, DO_FUNCTION, tf->schema, NULL, DO_SCHEMA, key, ff->comment, tf->comment,
+                         ff, tf, what);
             free(what);
         }
         free(key);
@@ -1938,14 +1943,15 @@ void diff_release(struct schema_diff *d)
 /* =========================================================== diff_script */
 
 /*
- * The script runs in these phases, in this order (Prisma's step order where
+ * Phases. The script runs in these phases, in this order (Prisma's step order where
  * Prisma has the step, with pgmig's object kinds slotted in):
  *
  *   AlterEnum ADD VALUE  first: a value cannot be used in the transaction that adds it
  *   CreateSchema, CreateExtension/AlterExtension
  *   DropTrigger, DropView, DropForeignKey, DropIndex
  *                        dependents of what changes go first; foreign keys of dropped
- *                        tables too, so tables can then be dropped in any order
+ *                        tables too, so tables can then be dropped in any order; checks
+ *                        and indexes naming an enum about to be rebuilt
  *   CreateSequence/AlterSequence (OWNED BY NONE before the owner column goes)
  *   CreateEnum, CreateType (domains, composites; a changed one is dropped and created)
  *   AlterEnum rebuild    values removed or reordered: new type, columns converted, renames
@@ -1975,19 +1981,21 @@ enum mark {
     MK_EARLY = 1u << 9,        /* to function: created before the tables */
     MK_TOGGLE = 1u << 10,      /* to trigger: ENABLE/DISABLE only */
     MK_GONE = 1u << 11,        /* from enum, type or function: dropped or recreated */
+    MK_EARLY_DROP = 1u << 12,  /* from check/exclusion: dropped before an enum it uses is rebuilt */
 };
 
 struct sctx {
     const struct schema_diff *d;
     const struct schema_model *from, *to;
     int qualify;
-    const char *single; /* the models' one schema, when not qualifying */
-    struct buf out;     /* the steps */
-    struct buf warn;    /* the warning block's lines */
-    struct pmap chg;    /* object -> 1 + index of its change */
-    struct pmap marks;  /* object -> MK_* */
-    struct strv comments;     /* COMMENT statements, for the last phase */
-    struct strv comment_keys; /* the object each belongs to (statements of one object share a step) */
+    const char *single;   /* the models' one schema, when not qualifying */
+    struct buf out;       /* the steps */
+    struct buf warn;      /* the warning block's lines */
+    struct pmap chg;      /* object -> 1 + index of its change */
+    struct pmap marks;    /* object -> MK_* */
+    struct strv comments; /* COMMENT statements, for the last phase */
+    struct strv
+        comment_keys; /* the object each belongs to (statements of one object share a step) */
 };
 
 static unsigned marks(struct sctx *s, const void *p)
@@ -2077,7 +2085,7 @@ static int column_leaves_views(struct sctx *s, const struct m_column *c)
 {
     const struct d_change *ch = change_of(s, c);
     return column_reshaped(s, c) ||
-           (ch && (ch->kind == D_DROP || (ch->flags & (DF_TYPE_SAFE | DF_TYPE_CAST)) != 0));
+           (ch && (ch->kind == D_DROP || (ch->flags & (DF_TYPE_ASSIGN | DF_TYPE_CAST)) != 0));
 }
 
 /* ---------------------------------------------------------------- plan */
@@ -2111,7 +2119,7 @@ static void plan_objects(struct sctx *s)
             const struct m_table *ft = find_table(f, c->schema, c->parent);
             if (c->kind == D_DROP)
                 mark(s, ft, MK_ALTERED);
-            if (c->kind == D_CHANGE && (c->flags & (DF_TYPE_SAFE | DF_TYPE_CAST | DF_RECREATE)))
+            if (c->kind == D_CHANGE && (c->flags & (DF_TYPE_ASSIGN | DF_TYPE_CAST | DF_RECREATE)))
                 mark(s, ft, MK_ALTERED);
             if (c->kind == D_CHANGE && (c->flags & DF_RECREATE))
                 mark(s, c->from, MK_RECREATE_COL);
@@ -2197,7 +2205,8 @@ static void plan_functions(struct sctx *s)
     for (size_t i = 0; i < t->n_tables; i++) {
         const struct m_table *tt = &t->tables[i];
         for (size_t j = 0; j < tt->n_columns; j++)
-            buf_addf(&uses, "%s %s\n", tt->columns[j].default_expr ? tt->columns[j].default_expr : "",
+            buf_addf(&uses, "%s %s\n",
+                     tt->columns[j].default_expr ? tt->columns[j].default_expr : "",
                      tt->columns[j].generated ? tt->columns[j].generated : "");
         for (size_t j = 0; j < tt->n_constraints; j++)
             if (tt->constraints[j].type == 'c' || tt->constraints[j].type == 'x')
@@ -2278,8 +2287,9 @@ static void plan_triggers_of(struct sctx *s, const struct m_trigger *fv, size_t 
     for (size_t i = 0; i < fn; i++) {
         const struct m_trigger *fr = &fv[i];
         const struct d_change *c = change_of(s, fr);
-        int redo = c && (c->kind == D_DROP || (c->kind == D_CHANGE &&
-                                               !str_eq(fr->definition, ((const struct m_trigger *)c->to)->definition)));
+        int redo = c && (c->kind == D_DROP ||
+                         (c->kind == D_CHANGE &&
+                          !str_eq(fr->definition, ((const struct m_trigger *)c->to)->definition)));
         for (size_t k = 0; k < f->n_functions && !redo; k++)
             redo = (marks(s, &f->functions[k]) & MK_GONE) &&
                    mentions_raw(fr->definition, f->functions[k].name);
@@ -2344,8 +2354,8 @@ static int same_column_set(char *const *a, size_t na, const struct strv *b)
 /* A foreign key that must be dropped and added again around what happens to its keys. */
 static int fk_needs_redo(struct sctx *s, const struct m_table *ft, const struct m_constraint *k)
 {
-    const struct m_table *rt = find_table(s->from, k->ref_schema ? k->ref_schema : ft->schema,
-                                          k->ref_table);
+    const struct m_table *rt =
+        find_table(s->from, k->ref_schema ? k->ref_schema : ft->schema, k->ref_table);
     struct strv refs = {0};
     int redo = 0;
     if (!rt)
@@ -2381,6 +2391,8 @@ static int touches_recreated(struct sctx *s, const struct m_table *ft, char *con
 {
     struct strv ids = {0};
     int hit = 0;
+    if (!(marks(s, ft) & MK_ALTERED)) /* no column of it is recreated */
+        return 0;
     ident_set(definition, &ids);
     for (size_t i = 0; i < ft->n_columns && !hit; i++) {
         const struct m_column *fc = &ft->columns[i];
@@ -2394,12 +2406,27 @@ static int touches_recreated(struct sctx *s, const struct m_table *ft, char *con
     return hit;
 }
 
-static void plan_indexes_of(struct sctx *s, const struct m_table *ft, const struct m_index *fv,
-                            size_t fn, const struct m_index *tv, size_t tn, int parent_new)
+/* A definition that names an enum the script rebuilds: it cannot survive the rebuild. */
+static int mentions_rebuilt(const struct strv *rebuilt, const char *definition)
+{
+    struct strv ids = {0};
+    int hit = 0;
+    if (!rebuilt->n)
+        return 0;
+    ident_set(definition, &ids);
+    for (size_t i = 0; i < rebuilt->n && !hit; i++)
+        hit = strv_sorted_has(&ids, rebuilt->v[i]);
+    strv_release(&ids);
+    return hit;
+}
+
+static void plan_indexes_of(struct sctx *s, const struct strv *rebuilt, const struct m_table *ft,
+                            const struct m_index *fv, size_t fn, const struct m_index *tv,
+                            size_t tn, int parent_new)
 {
     for (size_t i = 0; i < fn; i++) {
         const struct d_change *c = change_of(s, &fv[i]);
-        if ((c && c->kind != D_ADD) ||
+        if ((c && c->kind != D_ADD) || mentions_rebuilt(rebuilt, fv[i].definition) ||
             (ft && touches_recreated(s, ft, NULL, 0, fv[i].definition))) {
             mark(s, &fv[i], MK_DROP);
             mark(s, find_index(tv, tn, fv[i].name), MK_CREATE);
@@ -2414,6 +2441,10 @@ static void plan_indexes_of(struct sctx *s, const struct m_table *ft, const stru
 static void plan_keys(struct sctx *s)
 {
     const struct schema_model *f = s->from, *t = s->to;
+    struct strv rebuilt = {0};
+    for (size_t i = 0; i < s->d->n; i++)
+        if (s->d->v[i].obj == DO_ENUM && (s->d->v[i].flags & DF_ENUM_REBUILD))
+            strv_push(&rebuilt, xstrdup(((const struct m_enum *)s->d->v[i].from)->name));
     for (size_t i = 0; i < f->n_tables; i++) {
         const struct m_table *ft = &f->tables[i], *tt = to_table(s, ft);
         if (!tt) {
@@ -2429,12 +2460,16 @@ static void plan_keys(struct sctx *s)
             int redo = (c && c->kind != D_ADD) ||
                        touches_recreated(s, ft, k->columns, k->n_columns, NULL) ||
                        (k->type == 'f' && fk_needs_redo(s, ft, k));
+            if ((k->type == 'c' || k->type == 'x') && mentions_rebuilt(&rebuilt, k->definition)) {
+                redo = 1;
+                mark(s, k, MK_EARLY_DROP);
+            }
             if (redo) {
                 mark(s, k, MK_DROP);
                 mark(s, find_constraint(tt, k->name), MK_CREATE);
             }
         }
-        plan_indexes_of(s, ft, ft->indexes, ft->n_indexes, tt->indexes, tt->n_indexes, 0);
+        plan_indexes_of(s, &rebuilt, ft, ft->indexes, ft->n_indexes, tt->indexes, tt->n_indexes, 0);
     }
     for (size_t i = 0; i < t->n_tables; i++) {
         const struct m_table *tt = &t->tables[i];
@@ -2443,16 +2478,19 @@ static void plan_keys(struct sctx *s)
             if (is_new || changed(s, &tt->constraints[j], D_ADD))
                 mark(s, &tt->constraints[j], MK_CREATE);
         if (is_new)
-            plan_indexes_of(s, NULL, NULL, 0, tt->indexes, tt->n_indexes, 1);
+            plan_indexes_of(s, &rebuilt, NULL, NULL, 0, tt->indexes, tt->n_indexes, 1);
     }
     for (size_t i = 0; i < f->n_views; i++) {
         const struct m_view *fv = &f->views[i], *tv = to_view(s, fv);
         if (tv && !(marks(s, tv) & MK_CREATE))
-            plan_indexes_of(s, NULL, fv->indexes, fv->n_indexes, tv->indexes, tv->n_indexes, 0);
+            plan_indexes_of(s, &rebuilt, NULL, fv->indexes, fv->n_indexes, tv->indexes,
+                            tv->n_indexes, 0);
     }
     for (size_t i = 0; i < t->n_views; i++)
         if (marks(s, &t->views[i]) & MK_CREATE)
-            plan_indexes_of(s, NULL, NULL, 0, t->views[i].indexes, t->views[i].n_indexes, 1);
+            plan_indexes_of(s, &rebuilt, NULL, NULL, 0, t->views[i].indexes, t->views[i].n_indexes,
+                            1);
+    strv_release(&rebuilt);
 }
 
 /* ------------------------------------------------------------ rendering */
@@ -2496,8 +2534,9 @@ static const char *serial_type(struct sctx *s, const struct m_table *t, const st
     const struct m_sequence *old = find_sequence(s->from, seq->schema, seq->name);
     if (old && !(sequence_owner(s->from, old, &ot, &oc) == 0 && (marks(s, ot) & MK_DROP)))
         return NULL;
-    return !strcmp(c->type, "bigint") ? "BIGSERIAL" : !strcmp(c->type, "smallint") ? "SMALLSERIAL"
-                                                                                   : "SERIAL";
+    return !strcmp(c->type, "bigint")     ? "BIGSERIAL"
+           : !strcmp(c->type, "smallint") ? "SMALLSERIAL"
+                                          : "SERIAL";
 }
 
 static void column_def(struct sctx *s, struct buf *b, const struct m_table *t,
@@ -2574,8 +2613,7 @@ static const char *fk_action(const struct tok *a, const struct tok *b, int *used
  * UPDATE, both always), when the definition holds nothing else (no MATCH, no
  * SET NULL (columns)); else the definition as it is.
  */
-static void fk_body(struct sctx *s, struct buf *b, const char *schema,
-                    const struct m_constraint *k)
+static void fk_body(struct sctx *s, struct buf *b, const char *schema, const struct m_constraint *k)
 {
     const char *def = k->definition ? k->definition : "";
     struct strv cols = {0}, refs = {0};
@@ -2933,7 +2971,9 @@ static void topo_order(size_t n, const unsigned char *deps, size_t *order)
 /* Words of a text (identifier characters), sorted: what a definition may mention. */
 static void word_set(const char *text, struct strv *out)
 {
-    for (const char *p = text; p && *p;) {
+    if (!text)
+        return;
+    for (const char *p = text; *p;) {
         if (!is_ident_char((unsigned char)*p)) {
             p++;
             continue;
@@ -3075,14 +3115,14 @@ static void drop_triggers_of(struct sctx *s, const char *schema, const char *par
     }
 }
 
-/* Views to drop or create, in dependency order (reversed for drops). */
-static void view_order(const struct m_view *const *v, size_t n, size_t *order)
+/* Views sel[0..n) of v to drop or create, in dependency order (reversed for drops). */
+static void view_order(const struct m_view *v, const size_t *sel, size_t n, size_t *order)
 {
     const char **names = xcalloc(n ? n : 1, sizeof(*names));
     const char **defs = xcalloc(n ? n : 1, sizeof(*defs));
     for (size_t i = 0; i < n; i++) {
-        names[i] = v[i]->name;
-        defs[i] = v[i]->definition;
+        names[i] = v[sel[i]].name;
+        defs[i] = v[sel[i]].definition;
     }
     order_by_mentions(n, names, defs, order);
     free(names);
@@ -3101,22 +3141,22 @@ static void phase_drops_of_dependents(struct sctx *s)
             drop_triggers_of(s, f->views[i].schema, f->views[i].name, f->views[i].triggers,
                              f->views[i].n_triggers);
 
-    const struct m_view **dv = xcalloc(f->n_views ? f->n_views : 1, sizeof(*dv));
+    size_t *sel = xcalloc(f->n_views ? f->n_views : 1, sizeof(*sel));
     size_t n = 0;
     for (size_t i = 0; i < f->n_views; i++)
         if (marks(s, &f->views[i]) & MK_DROP)
-            dv[n++] = &f->views[i];
+            sel[n++] = i;
     size_t *order = xcalloc(n ? n : 1, sizeof(*order));
-    view_order(dv, n, order);
+    view_order(f->views, sel, n, order);
     for (size_t k = n; k-- > 0;) {
-        const struct m_view *v = dv[order[k]];
+        const struct m_view *v = &f->views[sel[order[k]]];
         step(s, "DropView");
         buf_addf(&s->out, "DROP %sVIEW ", v->materialized ? "MATERIALIZED " : "");
         qname(s, &s->out, v->schema, v->name);
         end_stmt(s);
     }
     free(order);
-    free(dv);
+    free(sel);
 
     for (size_t i = 0; i < f->n_tables; i++) {
         const struct m_table *ft = &f->tables[i];
@@ -3134,11 +3174,12 @@ static void phase_drops_of_dependents(struct sctx *s)
     }
     for (size_t i = 0; i < f->n_tables + f->n_views; i++) {
         int is_table = i < f->n_tables;
-        const struct m_index *v = is_table ? f->tables[i].indexes : f->views[i - f->n_tables].indexes;
+        const struct m_index *v =
+            is_table ? f->tables[i].indexes : f->views[i - f->n_tables].indexes;
         size_t nv = is_table ? f->tables[i].n_indexes : f->views[i - f->n_tables].n_indexes;
         const char *schema = is_table ? f->tables[i].schema : f->views[i - f->n_tables].schema;
-        const void *parent = is_table ? (const void *)&f->tables[i]
-                                      : (const void *)&f->views[i - f->n_tables];
+        const void *parent =
+            is_table ? (const void *)&f->tables[i] : (const void *)&f->views[i - f->n_tables];
         if (marks(s, parent) & MK_DROP)
             continue;
         for (size_t j = 0; j < nv; j++) {
@@ -3147,6 +3188,25 @@ static void phase_drops_of_dependents(struct sctx *s)
             step(s, "DropIndex");
             buf_adds(&s->out, "DROP INDEX ");
             qname(s, &s->out, schema, v[j].name);
+            end_stmt(s);
+        }
+    }
+}
+
+/* Checks and exclusions over a rebuilt enum go before the rebuild (added again after it). */
+static void drop_constraints_early(struct sctx *s)
+{
+    const struct schema_model *f = s->from;
+    for (size_t i = 0; i < f->n_tables; i++) {
+        const struct m_table *ft = &f->tables[i];
+        for (size_t j = 0; j < ft->n_constraints; j++) {
+            if (!(marks(s, &ft->constraints[j]) & MK_EARLY_DROP))
+                continue;
+            step(s, "AlterTable");
+            buf_adds(&s->out, "ALTER TABLE ");
+            qname(s, &s->out, ft->schema, ft->name);
+            buf_adds(&s->out, " DROP CONSTRAINT ");
+            buf_add_ident(&s->out, ft->constraints[j].name);
             end_stmt(s);
         }
     }
@@ -3277,22 +3337,23 @@ static void phase_create_enums_types(struct sctx *s)
             comment_on(s, "TYPE", te->schema, te->name, NULL, te->comment);
     }
     /* domains first (composites may use them), then by what each mentions */
-    const struct m_type **v = xcalloc(t->n_types ? t->n_types : 1, sizeof(*v));
+    size_t *sel = xcalloc(t->n_types ? t->n_types : 1, sizeof(*sel));
     const char **names = xcalloc(t->n_types ? t->n_types : 1, sizeof(*names));
     const char **defs = xcalloc(t->n_types ? t->n_types : 1, sizeof(*defs));
     size_t n = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < t->n_types; i++)
             if ((marks(s, &t->types[i]) & MK_CREATE) && (t->types[i].kind == 'd') == !pass) {
-                v[n] = &t->types[i];
-                names[n] = v[n]->name;
-                defs[n] = v[n]->definition;
+                sel[n] = i;
+                names[n] = t->types[i].name;
+                defs[n] = t->types[i].definition;
                 n++;
             }
     size_t *order = xcalloc(n ? n : 1, sizeof(*order));
     order_by_mentions(n, names, defs, order);
     for (size_t k = 0; k < n; k++) {
-        const struct m_type *tt = v[order[k]], *ft = find_type(f, tt->schema, tt->name);
+        const struct m_type *tt = &t->types[sel[order[k]]],
+                            *ft = find_type(f, tt->schema, tt->name);
         const char *kw = tt->kind == 'd' ? "DOMAIN" : "TYPE";
         step(s, "CreateType");
         warn_change(s, change_of(s, tt));
@@ -3314,7 +3375,7 @@ static void phase_create_enums_types(struct sctx *s)
             comment_on(s, kw, tt->schema, tt->name, NULL, tt->comment);
     }
     free(order);
-    free(v);
+    free(sel);
     free(names);
     free(defs);
 }
@@ -3407,25 +3468,25 @@ static void phase_enum_rebuilds(struct sctx *s)
 static void phase_functions(struct sctx *s, int early)
 {
     const struct schema_model *t = s->to;
-    const struct m_function **v = xcalloc(t->n_functions ? t->n_functions : 1, sizeof(*v));
+    size_t *sel = xcalloc(t->n_functions ? t->n_functions : 1, sizeof(*sel));
     const char **names = xcalloc(t->n_functions ? t->n_functions : 1, sizeof(*names));
     const char **defs = xcalloc(t->n_functions ? t->n_functions : 1, sizeof(*defs));
     size_t n = 0;
     for (size_t i = 0; i < t->n_functions; i++) {
         unsigned m = marks(s, &t->functions[i]);
         if ((m & (MK_CREATE | MK_REPLACE)) && !(m & MK_EARLY) == !early) {
-            v[n] = &t->functions[i];
-            names[n] = v[n]->name;
-            defs[n] = v[n]->definition;
+            sel[n] = i;
+            names[n] = t->functions[i].name;
+            defs[n] = t->functions[i].definition;
             n++;
         }
     }
     size_t *order = xcalloc(n ? n : 1, sizeof(*order));
     order_by_mentions(n, names, defs, order);
     for (size_t k = 0; k < n; k++)
-        create_function(s, v[order[k]]);
+        create_function(s, &t->functions[sel[order[k]]]);
     free(order);
-    free(v);
+    free(sel);
     free(names);
     free(defs);
 }
@@ -3434,7 +3495,9 @@ static void phase_functions(struct sctx *s, int early)
 static void seq_option_list(const char *opts, struct strv *out)
 {
     const char *p = opts;
-    while (p && *p) {
+    if (!p)
+        return;
+    while (*p) {
         while (*p == ' ')
             p++;
         if (!*p)
@@ -3491,8 +3554,8 @@ static void identity_option_clauses(struct buf *b, const char *from, const char 
             continue;
         const char *o = fo.v[i];
         buf_addf(b, " SET %s",
-                 !strncmp(o, "INCREMENT", 9) ? "INCREMENT BY 1"
-                 : !strncmp(o, "START", 5)   ? "START WITH 1"
+                 !strncmp(o, "INCREMENT", 9)  ? "INCREMENT BY 1"
+                 : !strncmp(o, "START", 5)    ? "START WITH 1"
                  : !strncmp(o, "MINVALUE", 8) ? "NO MINVALUE"
                  : !strncmp(o, "MAXVALUE", 8) ? "NO MAXVALUE"
                  : !strncmp(o, "CACHE", 5)    ? "CACHE 1"
@@ -3530,14 +3593,14 @@ static void alter_column_clauses(struct sctx *s, struct strv *cl, const struct m
                                  const struct m_column *tc, const struct d_change *c)
 {
     unsigned m = marks(s, fc);
-    const char *def = m & MK_DEFAULT_SET ? tc->default_expr
+    const char *def = m & MK_DEFAULT_SET    ? tc->default_expr
                       : m & MK_DEFAULT_GONE ? NULL
                                             : fc->default_expr;
     struct buf b = BUF_INIT;
     char *col = quote_ident(tc->name);
     if (fc->generated && !tc->generated)
         strv_push(cl, xasprintf("ALTER COLUMN %s DROP EXPRESSION", col));
-    if (c->flags & (DF_TYPE_SAFE | DF_TYPE_CAST)) {
+    if (c->flags & (DF_TYPE_ASSIGN | DF_TYPE_CAST)) {
         if ((c->flags & DF_TYPE_CAST) && def) {
             /* the old default may not cast: drop it first (the DROP runs before the type
              * change whatever the clause order), set the new one after */
@@ -3624,7 +3687,8 @@ static void alter_table(struct sctx *s, const struct m_table *ft, const struct m
     struct buf b = BUF_INIT;
     const struct d_change *c;
     for (size_t i = 0; i < ft->n_constraints; i++)
-        if (ft->constraints[i].type != 'f' && (marks(s, &ft->constraints[i]) & MK_DROP)) {
+        if (ft->constraints[i].type != 'f' &&
+            (marks(s, &ft->constraints[i]) & (MK_DROP | MK_EARLY_DROP)) == MK_DROP) {
             buf_adds(&b, "DROP CONSTRAINT ");
             buf_add_ident(&b, ft->constraints[i].name);
             strv_push(&cl, buf_detach(&b, NULL));
@@ -3906,8 +3970,7 @@ static void phase_indexes_fks(struct sctx *s)
             add_constraint_clause(s, &s->out, tt->schema, k);
             end_stmt(s);
             if (k->comment)
-                comment_on_table_object(s, "CONSTRAINT", k->name, tt->schema, tt->name,
-                                        k->comment);
+                comment_on_table_object(s, "CONSTRAINT", k->name, tt->schema, tt->name, k->comment);
         }
     }
 }
@@ -3915,15 +3978,15 @@ static void phase_indexes_fks(struct sctx *s)
 static void phase_views(struct sctx *s)
 {
     const struct schema_model *t = s->to;
-    const struct m_view **v = xcalloc(t->n_views ? t->n_views : 1, sizeof(*v));
+    size_t *sel = xcalloc(t->n_views ? t->n_views : 1, sizeof(*sel));
     size_t n = 0;
     for (size_t i = 0; i < t->n_views; i++)
         if (marks(s, &t->views[i]) & (MK_CREATE | MK_REPLACE))
-            v[n++] = &t->views[i];
+            sel[n++] = i;
     size_t *order = xcalloc(n ? n : 1, sizeof(*order));
-    view_order(v, n, order);
+    view_order(t->views, sel, n, order);
     for (size_t k = 0; k < n; k++) {
-        const struct m_view *tv = v[order[k]];
+        const struct m_view *tv = &t->views[sel[order[k]]];
         int create = (marks(s, tv) & MK_CREATE) != 0;
         step(s, "CreateView");
         buf_addf(&s->out, "CREATE %s%sVIEW ", create ? "" : "OR REPLACE ",
@@ -3942,7 +4005,7 @@ static void phase_views(struct sctx *s)
         }
     }
     free(order);
-    free(v);
+    free(sel);
 }
 
 static void create_triggers_of(struct sctx *s, const char *schema, const char *parent,
@@ -4016,7 +4079,8 @@ static void queue_changed_comments(struct sctx *s)
                                     ((const struct m_trigger *)c->to)->comment);
             break;
         case DO_ENUM:
-            comment_on(s, "TYPE", c->schema, c->name, NULL, ((const struct m_enum *)c->to)->comment);
+            comment_on(s, "TYPE", c->schema, c->name, NULL,
+                       ((const struct m_enum *)c->to)->comment);
             break;
         case DO_TYPE: {
             const struct m_type *tt = c->to;
@@ -4036,8 +4100,7 @@ static void queue_changed_comments(struct sctx *s)
         }
         case DO_FUNCTION: {
             const struct m_function *tf = c->to;
-            comment_on(s, function_keyword(tf->kind), tf->schema, tf->name, tf->args,
-                       tf->comment);
+            comment_on(s, function_keyword(tf->kind), tf->schema, tf->name, tf->args, tf->comment);
             break;
         }
         default:
@@ -4163,6 +4226,7 @@ char *diff_script(const struct schema_diff *d, const struct schema_model *from,
     size_t after_add_values = s.out.len;
     phase_schemas_extensions(&s);
     phase_drops_of_dependents(&s);
+    drop_constraints_early(&s);
     phase_sequences(&s);
     phase_create_enums_types(&s);
     phase_enum_rebuilds(&s);
@@ -4278,8 +4342,8 @@ char *diff_summary(const struct schema_diff *d)
         if (!group_of(&d->v[i], &kind, &schema, &name))
             continue;
         size_t j = 0;
-        while (j < ng && !(g[j].kind == kind && str_eq(g[j].schema, schema) &&
-                           str_eq(g[j].name, name)))
+        while (j < ng &&
+               !(g[j].kind == kind && str_eq(g[j].schema, schema) && str_eq(g[j].name, name)))
             j++;
         if (j == ng) {
             ALLOC_GROW(g, ng + 1, capg);

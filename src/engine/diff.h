@@ -51,17 +51,25 @@ struct d_change {
     const void *to;     /* the object in the `to` model (NULL for D_DROP) */
     enum d_obj target;  /* DO_COMMENT: the kind of object commented on; else the same as obj */
     enum d_obj parent_kind; /* DO_TABLE, DO_VIEW or DO_ENUM when parent is set */
-    unsigned flags;     /* DF_*: how the script carries the change out */
+    unsigned flags;         /* DF_*: how the script carries the change out */
 };
 
-/* d_change.flags, decided by diff_models and followed by diff_script */
-#define DF_TYPE_SAFE 0x01u    /* column: type/collation change needing no USING (widening, to text) */
-#define DF_TYPE_CAST 0x02u    /* column: type change done with USING col::type (may fail or lose) */
-#define DF_RECREATE 0x04u     /* column: dropped and added again (a generation expression); table:
-                                 the D_DROP and D_ADD pair of a table whose kind or partitioning
-                                 changed */
-#define DF_REPLACE 0x08u      /* view or function: CREATE OR REPLACE, else dropped and created */
-#define DF_ENUM_REBUILD 0x10u /* enum: values removed or reordered; the type is rebuilt */
+/*
+ * d_change.flags, decided by diff_models and followed by diff_script:
+ * DF_TYPE_ASSIGN   column: type or collation change done by PostgreSQL's assignment cast, no
+ *                  USING: a widening, a change to text, or a narrowing within a family of
+ *                  types (varchar(100) -> varchar(20)), which fails rather than truncates
+ * DF_TYPE_CAST     column: type change across families, done with USING col::type
+ * DF_RECREATE      column: dropped and added again (a generation expression); table: the
+ *                  D_DROP and D_ADD pair of a table whose kind or partitioning changes
+ * DF_REPLACE       view or function: CREATE OR REPLACE (else dropped and created)
+ * DF_ENUM_REBUILD  enum: values removed or reordered, so the type is rebuilt
+ */
+#define DF_TYPE_ASSIGN  0x01u
+#define DF_TYPE_CAST    0x02u
+#define DF_RECREATE     0x04u
+#define DF_REPLACE      0x08u
+#define DF_ENUM_REBUILD 0x10u
 
 struct schema_diff {
     struct d_change *v;
@@ -82,6 +90,21 @@ void diff_release(struct schema_diff *d);
  * them, tables before the foreign keys referencing them, drops of dependents
  * before what they depend on), each under a `-- CreateTable`-style comment
  * and ending with ';'. "-- This is an empty migration." when nothing differs.
+ * The phase order is listed in diff.c where diff_script's section starts.
+ *
+ * Names: every identifier is double-quoted. When both models live in one
+ * schema (as `pgmig diff` reads them) nothing is schema-qualified, as Prisma
+ * does, so the script applies to whatever schema search_path names; when they
+ * span several (d->qualify) every name is. Types, defaults and definitions
+ * are the models' canonical text, relative to the models' search_path: apply
+ * the script with search_path set to the models' schemas.
+ *
+ * `ALTER TYPE ... ADD VALUE` statements come first. PostgreSQL refuses to use
+ * a value in the transaction that added it (and before PostgreSQL 12 refuses
+ * ADD VALUE inside a transaction at all); pgmig deploy runs each migration in
+ * one transaction, so a script that also uses the new value gets a warning
+ * telling to move the ADD VALUE into a migration of its own. Unlike Prisma's,
+ * the enum rebuild for removed values carries no BEGIN/COMMIT of its own.
  * Caller frees.
  */
 char *diff_script(const struct schema_diff *d, const struct schema_model *from,

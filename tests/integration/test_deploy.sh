@@ -430,3 +430,20 @@ test_files_and_symlinks_at_top_level_are_ignored() {
     assert_out_contains "1 migration found"
     assert_eq "$(psql_val "SELECT to_regclass('bad') IS NULL")" "t"
 }
+
+test_deploy_prints_lint_findings_for_what_it_applies_and_goes_on() {
+    make_migration $M 20240101000000_init 'CREATE TABLE t (id int);'
+    run_pgmig deploy
+    assert_rc 0 || return
+    assert_err_not_contains "lint found"
+    make_migration $M 20240102000000_idx 'CREATE INDEX t_id_idx ON t (id);'
+    run_pgmig deploy
+    assert_rc 0 || return
+    assert_err_contains "warning[require-concurrent-index-creation]"
+    assert_err_contains "20240102000000_idx/migration.sql:1:"
+    assert_err_contains "deploy goes on"
+    make_migration $M 20240103000000_idx2 'CREATE INDEX t_id2_idx ON t (id);'
+    run_pgmig deploy --no-lint
+    assert_rc 0
+    assert_err_not_contains "require-concurrent-index-creation"
+}

@@ -554,3 +554,90 @@ EOF2
     m_contains 'DROP MATERIALIZED VIEW "Totals";'
     m_contains 'CREATE INDEX "Totals_n_idx" ON "Totals"("n");'
 }
+
+# Every object kind at once, created from nothing and then dropped back to nothing: the
+# creation order and the drop order must both respect every dependency.
+write_everything() {
+    cat >"$1" <<'EOF2'
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+CREATE DOMAIN "Email" AS citext CHECK (VALUE LIKE '%@%');
+CREATE DOMAIN "RoleD" AS "Role" NOT NULL DEFAULT 'USER';
+CREATE TYPE "Money2" AS ("amount" NUMERIC(12,2), "currency" CHAR(3));
+CREATE SEQUENCE "invoice_no" START 100;
+CREATE FUNCTION "slugify"(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(replace(t, ' ', '-')) $$;
+CREATE FUNCTION "touch"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW."updatedAt" := now(); RETURN NEW; END $$;
+CREATE TABLE "Organization" ("id" TEXT PRIMARY KEY, "name" TEXT NOT NULL, "slug" TEXT GENERATED ALWAYS AS ("slugify"("name")) STORED);
+CREATE TABLE "User" (
+    "id" SERIAL PRIMARY KEY,
+    "email" "Email" NOT NULL UNIQUE,
+    "role" "RoleD",
+    "organizationId" TEXT REFERENCES "Organization"("id") ON DELETE CASCADE,
+    "balance" "Money2",
+    "updatedAt" TIMESTAMP(3)
+);
+COMMENT ON TABLE "User" IS 'users';
+CREATE TRIGGER "User_touch" BEFORE UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION "touch"();
+CREATE TABLE "Invoice" ("no" INTEGER PRIMARY KEY DEFAULT nextval('"invoice_no"'), "userId" INTEGER NOT NULL REFERENCES "User"("id"),
+  "amount" "Money2", CHECK (("amount")."amount" >= 0));
+ALTER SEQUENCE "invoice_no" OWNED BY "Invoice"."no";
+CREATE TABLE "Log" ("id" BIGINT GENERATED ALWAYS AS IDENTITY, "at" DATE NOT NULL, "msg" TEXT, PRIMARY KEY ("id", "at")) PARTITION BY RANGE ("at");
+CREATE TABLE "Log_2024" PARTITION OF "Log" FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX "Log_msg_idx" ON "Log"("msg");
+CREATE VIEW "Admins" AS SELECT "id", "email" FROM "User" WHERE "role"::"Role" = 'ADMIN';
+CREATE VIEW "AdminSlugs" AS SELECT a."id", "slugify"(a."email"::text) AS "slug" FROM "Admins" a;
+CREATE MATERIALIZED VIEW "InvoiceTotals" AS SELECT "userId", count(*) AS "n" FROM "Invoice" GROUP BY "userId";
+CREATE UNIQUE INDEX "InvoiceTotals_userId_key" ON "InvoiceTotals"("userId");
+EOF2
+}
+
+test_everything_from_empty() {
+    : >a.sql
+    write_everything b.sql
+    round_trip
+}
+
+test_everything_to_empty() {
+    write_everything a.sql
+    : >b.sql
+    round_trip || return
+    m_contains 'DROP EXTENSION "citext";'
+}
+
+test_enum_rebuild_with_checks_and_partial_indexes_on_the_enum() {
+    cat >a.sql <<'EOF2'
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
+CREATE TABLE "User" ("id" INTEGER PRIMARY KEY, "role" "Role" NOT NULL,
+  CONSTRAINT "no_guest" CHECK ("role" <> 'GUEST'));
+CREATE INDEX "User_admins_idx" ON "User"("id") WHERE "role" = 'ADMIN';
+INSERT INTO "User" VALUES (1, 'ADMIN');
+EOF2
+    cat >b.sql <<'EOF2'
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+CREATE TABLE "User" ("id" INTEGER PRIMARY KEY, "role" "Role" NOT NULL,
+  CONSTRAINT "no_guest" CHECK ("role" <> 'USER'));
+CREATE INDEX "User_admins_idx" ON "User"("id") WHERE "role" = 'ADMIN';
+EOF2
+    round_trip
+}
+
+test_narrowing_fails_on_data_that_does_not_fit_rather_than_truncating() {
+    cat >a.sql <<'EOF2'
+CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "title" VARCHAR(100));
+INSERT INTO "T" VALUES (1, 'hello world');
+EOF2
+    cat >b.sql <<'EOF2'
+CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "title" VARCHAR(5));
+EOF2
+    run_pgmig diff --from sql:a.sql --to sql:b.sql --script
+    assert_rc 0 || return
+    assert_out_contains 'ALTER TABLE "T" ALTER COLUMN "title" SET DATA TYPE character varying(5);'
+    assert_out_contains "The data in that column could be lost."
+    cp "$OUT" m.sql
+    make_migration $M 20240101000000_a - <a.sql
+    make_migration $M 20240102000000_diff - <m.sql
+    run_pgmig migrate deploy
+    assert_rc 1
+    assert_err_contains "value too long for type character varying(5)"
+    assert_eq "$(psql_val 'SELECT "title" FROM "T"')" "hello world"
+}

@@ -173,3 +173,20 @@ test_unexpected_argument_is_usage_error() {
     assert_err_contains "unexpected argument \`extra\`"
     assert_err_contains "pgmig status --help"
 }
+
+test_hint_to_check_drift_after_recording_without_running() {
+    setup_two
+    run_pgmig deploy
+    run_pgmig status
+    assert_out_not_contains "pgmig drift"
+    make_migration $M 20240103000000_c 'CREATE TABLE c (id int);'
+    psql_exec "CREATE TABLE c (id int)"
+    run_pgmig resolve --applied 20240103000000_c
+    assert_rc 0 || return
+    run_pgmig status
+    assert_rc 0
+    assert_out_contains "hint: 1 applied migration was recorded without pgmig running it"
+    assert_out_contains "pgmig drift"
+    run_pgmig --json status
+    assert_json '.drift_check_recommended' true
+}

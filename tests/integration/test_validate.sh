@@ -193,7 +193,35 @@ test_check_passes_and_lists_every_problem() {
     assert_err_contains "check found 2 problems"
     run_pgmig --json check
     assert_json '.problems | length' 2
-    assert_json '[.checks[].status] | join(",")' "failed,skipped,failed"
+    assert_json '[.checks[] | .name + ":" + .status] | join(",")' "parse:failed,replay:skipped,history:failed,drift:skipped,lint:skipped"
+}
+
+test_check_runs_lint_on_what_is_not_applied_yet() {
+    make_migration $M 20240101000000_init 'CREATE TABLE a (id int);'
+    run_pgmig deploy
+    assert_rc 0 || return
+    # (the shadow's table is empty, so the replay passes: only lint can see the hazard)
+    make_migration $M 20240102000000_required 'ALTER TABLE a ADD COLUMN b int NOT NULL;'
+    run_pgmig check
+    assert_rc 1 || return
+    assert_out_contains "failed  lint"
+    assert_err_contains "error[adding-required-field]"
+    assert_err_contains "20240102000000_required/migration.sql:1:"
+    assert_err_contains "pgmig lint --explain adding-required-field"
+    printf '[lint]\ndisable = ["adding-required-field"]\n' > pgmig.toml
+    run_pgmig check
+    assert_rc 0
+}
+
+test_check_finds_drift() {
+    make_migration $M 20240101000000_init 'CREATE TABLE a (id int);'
+    run_pgmig deploy
+    psql_exec "ALTER TABLE a ADD COLUMN sneaky text"
+    run_pgmig check
+    assert_rc 1 || return
+    assert_out_contains "failed  drift"
+    assert_err_contains "the database has drifted from its 1 applied migration"
+    assert_err_contains "sneaky"
 }
 
 test_check_reports_a_replay_failure() {
