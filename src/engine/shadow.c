@@ -71,7 +71,16 @@ static int create_temporary(struct shadow *s, struct pg_conn *admin, const struc
     s->dbname = xasprintf("pgmig_shadow_%ld_%.8s", (long)time(NULL), id);
     char *q = quote_ident(s->dbname);
     char *sql = xasprintf("CREATE DATABASE %s", q);
-    int rc = pg_exec(admin, sql, 0, NULL, e);
+    int rc;
+    /* 55006: another session is using the template database at that moment (a
+     * concurrent CREATE DATABASE, a client on template1): it passes, so retry */
+    for (int attempt = 0;; attempt++) {
+        rc = pg_exec(admin, sql, 0, NULL, e);
+        if (rc == 0 || strcmp(e->sqlstate, "55006") || attempt == 20)
+            break;
+        struct timespec pause = {0, 100000000L + 50000000L * attempt};
+        nanosleep(&pause, NULL);
+    }
     free(sql);
     free(q);
     if (rc) {

@@ -22,11 +22,12 @@ round_trip() {
     fi
     run_pgmig diff --from "url:$DATABASE_URL" --to sql:b.sql --exit-code
     if [[ $RC != 0 ]]; then
-        local left
+        local left rc=$RC errors
         left=$(cat "$OUT")
+        errors=$(cat "$ERR")
         run_pgmig diff --from "url:$DATABASE_URL" --to sql:b.sql --script
-        fail "the migration does not reach b.sql (diff --exit-code: $RC)" "$(cat m.sql)" \
-            "--- still different:" "$left" "$(cat "$OUT")"
+        fail "the migration does not reach b.sql (diff --exit-code: $rc)" "$(cat m.sql)" \
+            "--- still different:" "$left" "$(cat "$OUT")" "--- stderr:" "$errors"
         return 1
     fi
 }

@@ -126,7 +126,8 @@ test_stale_shadow_databases_are_dropped() {
     psql_exec "CREATE DATABASE $new OWNER $owner"
     run_pgmig --url "$(tcp_url "$TEST_DB" "$owner" secret)" validate
     assert_rc 0 || return
-    assert_err_contains "dropped the stale shadow database $old"
+    # (another test's validate, running as superuser in parallel, may be the one that
+    # drops it first: the note is not asserted, the outcome is)
     assert_eq "$(psql_val "SELECT string_agg(datname, ',') FROM pg_database WHERE datname IN ('$old', '$new')")" "$new"
     psql_exec "DROP DATABASE $new"
 }
