@@ -163,6 +163,8 @@ static int prepare(struct deploy_report *rep, int server_version, struct pm_err 
             pm_err_move(&rep->errors[rep->n_errors++], &pe);
             continue;
         }
+        /* applying needs the statements' spans and flags, not their trees */
+        sql_script_drop_tree(&it->script);
         it->statements = it->script.n;
         it->segments = it->plan.n;
         it->atomic = it->plan.atomic;

@@ -41,6 +41,9 @@ static int parse_scripts(const struct migdir *d, const unsigned char *include,
             free(pe.migration);
             pe.migration = xstrdup(m->name);
             keep_error(r, &pe);
+        } else {
+            /* replaying needs spans, not trees (explain() parses again if needed) */
+            sql_script_drop_tree(&scripts[i]);
         }
         pm_err_release(&pe);
     }
@@ -75,8 +78,16 @@ static void explain(const struct migdir *d, struct sql_script *scripts, size_t m
     if (!e->sqlstate[0] || !e->primary || si < 0)
         return;
     struct stmt_effects **fx = xcalloc(mi + 1, sizeof(struct stmt_effects *));
-    for (size_t i = 0; i <= mi; i++)
+    for (size_t i = 0; i <= mi; i++) {
+        struct pm_err ignore = PM_ERR_INIT;
+        if (!scripts[i].tree_ && scripts[i].n) {
+            /* the trees were dropped after parsing; the effects need them again */
+            sql_script_release(&scripts[i]);
+            sql_script_parse(&scripts[i], d->v[i].path, d->v[i].text, d->v[i].len, &ignore);
+        }
+        pm_err_release(&ignore);
         fx[i] = effects_of_script(&scripts[i]);
+    }
     /* the primary message was prefixed by apply; the server's text is the tail */
     const char *msg = e->primary;
     if (prov_explain(e->sqlstate, msg, d, scripts, fx, mi, (size_t)si, &r->prov)) {

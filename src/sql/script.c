@@ -1093,6 +1093,13 @@ out:
     return ret;
 }
 
+void sql_script_drop_tree(struct sql_script *s)
+{
+    arena_free(s->arena_);
+    s->arena_ = NULL;
+    s->tree_ = NULL;
+}
+
 void sql_script_release(struct sql_script *s)
 {
     arena_free(s->arena_); /* holds the whole tree */

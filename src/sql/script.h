@@ -88,6 +88,12 @@ struct sql_script {
 int sql_script_parse(struct sql_script *s, const char *file, const char *text, size_t len,
                      struct pm_err *e);
 void sql_script_release(struct sql_script *s);
+/*
+ * Free the parse tree but keep the statements (spans, kinds, flags): enough
+ * to plan and run the script, for callers that hold many scripts at once.
+ * sql_script_node() must not be used afterwards.
+ */
+void sql_script_drop_tree(struct sql_script *s);
 
 /* Is statement i non-transactional on a server with this version number
  * (e.g. 150004)? Combines STMT_NONTX and STMT_NONTX_BEFORE_12. */
