@@ -2,8 +2,11 @@
 # bench/catalog.sh - how fast pgmig reads a schema model from the catalog
 # (`pgmig inspect`: catalog_read + model_dump) against `pg_dump --schema-only`
 # of the same database, on a generated schema of N tables (default 2,000: a
-# few columns, a primary key, an index and a foreign key each, some enums).
-# Prints medians, the ratio (target: below 1.00x) and pgmig's peak memory.
+# few columns, a primary key, an index and a foreign key each, some enums);
+# and `pgmig diff --from url:A --to url:B` between that database and a copy
+# with a few dozen changes, against pg_dump --schema-only of both, one after
+# the other (a differ must at least read both). Prints medians, the ratios
+# (target: below 1.00x) and pgmig's peak memory.
 # Usage: bench/catalog.sh [--tables N] [--runs N] [--keep]; PGMIG, PGMIG_PG_BINDIR,
 # PGMIG_BENCH_TMPDIR and PGMIG_PG_OSUSER as for bench/run.
 set -u
@@ -24,7 +27,7 @@ while (($#)); do
         ;;
     --keep) keep=1 ;;
     -h | --help)
-        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -186,17 +189,57 @@ gen_schema() {
     }'
 }
 
+# gen_changes N: the few dozen changes that turn database B away from A: on
+# distinct tables spread over the schema, columns added, retyped and given a
+# default, indexes dropped and added, foreign keys dropped, tables dropped and
+# added, enum values added. Prints the script; its change count goes to stderr.
+gen_changes() {
+    awk -v n="$1" 'BEGIN {
+        kinds = "addcol addcol addcol addcol addcol addcol addcol addcol " \
+                "retype retype retype retype retype retype dropidx dropidx dropidx dropidx dropidx " \
+                "addidx addidx addidx addidx addidx dropfk dropfk dropfk dropfk " \
+                "default default droptable droptable newtable newtable newtable enumval"
+        m = split(kinds, kind, " ")
+        if (m > n) m = n
+        step = int(n / m)
+        for (j = 1; j <= m; j++) {
+            k = (j - 1) * step
+            t = "\"Table" k "\""
+            if (kind[j] == "addcol") printf "ALTER TABLE %s ADD COLUMN \"note\" TEXT;\n", t
+            if (kind[j] == "retype") printf "ALTER TABLE %s ALTER COLUMN \"name\" TYPE VARCHAR(200);\n", t
+            if (kind[j] == "dropidx") printf "DROP INDEX \"Table%d_name_idx\";\n", k
+            if (kind[j] == "addidx") printf "CREATE INDEX \"Table%d_createdAt_idx\" ON %s(\"createdAt\");\n", k, t
+            if (kind[j] == "dropfk") printf "ALTER TABLE %s DROP CONSTRAINT \"Table%d_parentId_fkey\";\n", t, k
+            if (kind[j] == "default") printf "ALTER TABLE %s ALTER COLUMN \"status\" SET DEFAULT \x27B\x27;\n", t
+            if (kind[j] == "droptable") printf "DROP TABLE %s CASCADE;\n", t
+            if (kind[j] == "newtable") printf "CREATE TABLE \"NewTable%d\" (\"id\" BIGSERIAL PRIMARY KEY, \"name\" TEXT NOT NULL, \"tableId\" BIGINT REFERENCES %s(\"id\"));\n", j, t
+            if (kind[j] == "enumval") printf "ALTER TYPE \"Enum%d\" ADD VALUE \x27D\x27;\n", k % 20
+        }
+        print m > "/dev/stderr"
+    }'
+}
+
+# load DB FILE: create database DB from a script, in one transaction.
+load() {
+    admin "CREATE DATABASE $1" || exit 2
+    if ! "$PSQL" -X -q -1 -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -U postgres -d "$1" \
+        -f "$2" >"$TMPD/log/load.$1.log" 2>&1; then
+        echo "bench/catalog.sh: loading $2 into $1 failed:" >&2
+        tail -n 20 "$TMPD/log/load.$1.log" >&2
+        exit 2
+    fi
+    admin "VACUUM ANALYZE" "$1" || exit 2
+}
+
 DB=catbench
-admin "CREATE DATABASE $DB" || exit 2
 gen_schema "$ntables" >"$TMPD/schema.sql"
-if ! "$PSQL" -X -q -1 -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -U postgres -d "$DB" \
-    -f "$TMPD/schema.sql" >"$TMPD/log/load.log" 2>&1; then
-    echo "bench/catalog.sh: loading the generated schema failed:" >&2
-    tail -n 20 "$TMPD/log/load.log" >&2
-    exit 2
-fi
-admin "VACUUM ANALYZE" "$DB" || exit 2
+gen_changes "$ntables" >"$TMPD/changes.sql" 2>"$TMPD/log/nchanges" || exit 2
+nchanges=$(<"$TMPD/log/nchanges")
+cat "$TMPD/schema.sql" "$TMPD/changes.sql" >"$TMPD/schema_b.sql"
+load "$DB" "$TMPD/schema.sql"
+load "${DB}_b" "$TMPD/schema_b.sql"
 URL="postgresql://postgres@127.0.0.1:$PORT/$DB"
+URL_B="postgresql://postgres@127.0.0.1:$PORT/${DB}_b"
 
 # ---------------------------------------------------------------- measuring
 
@@ -214,6 +257,8 @@ fmt_ms() { awk -v us="$1" 'BEGIN { printf "%.1f ms", us / 1e3 }'; }
 
 pgmig_cmd=("$PGMIG" -q --url "$URL" inspect)
 dump_cmd=("$BINDIR/pg_dump" --schema-only -d "$URL" -f /dev/null)
+diff_cmd=("$PGMIG" -q diff --from "url:$URL" --to "url:$URL_B")
+dump2_cmd=("${dump_cmd[@]}" ::: "$BINDIR/pg_dump" --schema-only -d "$URL_B" -f /dev/null)
 
 # warm-up (untimed), and a sanity check of what pgmig read
 measure warm.pgmig "${pgmig_cmd[@]}"
@@ -233,20 +278,52 @@ if ((M_RC != 0)); then
     tail -n 20 "$TMPD/log/warm.dump.err" >&2
     exit 2
 fi
+measure warm.diff "${diff_cmd[@]}"
+if ((M_RC != 0)); then
+    echo "bench/catalog.sh: pgmig diff failed:" >&2
+    tail -n 20 "$TMPD/log/warm.diff.err" >&2
+    exit 2
+fi
+# every change shows: at least one summary line per change that touches a table
+found=$(grep -c -e '^Added the' -e '^Dropped the' -e '^Changed the' "$TMPD/log/warm.diff.out")
+if ((found < nchanges * 3 / 4)); then
+    echo "bench/catalog.sh: pgmig diff reported $found changed objects for $nchanges changes:" >&2
+    head -n 20 "$TMPD/log/warm.diff.out" >&2
+    exit 2
+fi
+measure warm.dump2 "${dump2_cmd[@]}"
+if ((M_RC != 0)); then
+    echo "bench/catalog.sh: pg_dump of both databases failed:" >&2
+    tail -n 20 "$TMPD/log/warm.dump2.err" >&2
+    exit 2
+fi
 
-p_us=() d_us=() p_kib=() d_kib=()
+p_us=() d_us=() p_kib=() d_kib=() x_us=() x_kib=() y_us=() y_kib=()
 for ((r = 1; r <= runs; r++)); do
-    if ((r % 2)); then order='pgmig dump'; else order='dump pgmig'; fi
+    if ((r % 2)); then order='pgmig dump diff dump2'; else order='dump pgmig dump2 diff'; fi
     for who in $order; do
-        if [[ $who == pgmig ]]; then
+        case $who in
+        pgmig)
             measure "pgmig.$r" "${pgmig_cmd[@]}"
             ((M_RC == 0)) || { echo "bench/catalog.sh: pgmig inspect failed (run $r)" >&2; exit 2; }
             p_us+=("$M_US") p_kib+=("$M_KIB")
-        else
+            ;;
+        dump)
             measure "dump.$r" "${dump_cmd[@]}"
             ((M_RC == 0)) || { echo "bench/catalog.sh: pg_dump failed (run $r)" >&2; exit 2; }
             d_us+=("$M_US") d_kib+=("$M_KIB")
-        fi
+            ;;
+        diff)
+            measure "diff.$r" "${diff_cmd[@]}"
+            ((M_RC == 0)) || { echo "bench/catalog.sh: pgmig diff failed (run $r)" >&2; exit 2; }
+            x_us+=("$M_US") x_kib+=("$M_KIB")
+            ;;
+        dump2)
+            measure "dump2.$r" "${dump2_cmd[@]}"
+            ((M_RC == 0)) || { echo "bench/catalog.sh: pg_dump of both failed (run $r)" >&2; exit 2; }
+            y_us+=("$M_US") y_kib+=("$M_KIB")
+            ;;
+        esac
     done
 done
 
@@ -257,6 +334,14 @@ echo "catalog read: $ntables tables ($lines model lines), PostgreSQL $("$BINDIR/
 awk -v p="$pm" -v d="$dm" -v pk="$pk" -v dk="$dk" -v pt="$(fmt_ms "$pm")" -v dt="$(fmt_ms "$dm")" 'BEGIN {
     r = p / d
     printf "pgmig inspect %10s   pg_dump --schema-only %10s   ratio %5.2fx (target < 1.00x)%s\n", pt, dt, r, r < 1 ? "" : "  over"
+    printf "peak memory   pgmig %6.1f MiB   pg_dump %6.1f MiB\n", pk / 1024, dk / 1024
+}'
+xm=$(median "${x_us[@]}") ym=$(median "${y_us[@]}")
+xk=$(max_of "${x_kib[@]}") yk=$(max_of "${y_kib[@]}")
+echo "diff: $ntables tables vs a copy with $nchanges changes ($found changed objects reported), median of $runs"
+awk -v p="$xm" -v d="$ym" -v pk="$xk" -v dk="$yk" -v pt="$(fmt_ms "$xm")" -v dt="$(fmt_ms "$ym")" 'BEGIN {
+    r = p / d
+    printf "pgmig diff    %10s   pg_dump --schema-only x2 %7s   ratio %5.2fx (target < 1.00x)%s\n", pt, dt, r, r < 1 ? "" : "  over"
     printf "peak memory   pgmig %6.1f MiB   pg_dump %6.1f MiB\n", pk / 1024, dk / 1024
 }'
 exit 0

@@ -140,7 +140,7 @@ static void check_history(struct cmd_ctx *ctx, const struct migdir *d, int repla
     struct pg_conn *c = NULL;
     struct history h = {0};
     struct state s = {0};
-    if (pg_connect(&c, &ctx->url, &e) || hist_load(c, &h, &e)) {
+    if (pg_connect(&c, &ctx->url, &e) || hist_read(c, &h, &e)) {
         outcome(cr, "history", "skipped", "the target could not be read: %s", e.primary);
         outcome(cr, "drift", "skipped", "the target could not be read");
         goto out;

@@ -55,6 +55,16 @@ int setup_migrations(struct cmd_ctx *ctx, struct pm_err *e);
 int cmd_connect(struct cmd_ctx *ctx, struct pg_conn **c, struct pm_err *e);
 /* Load the migrations directory. */
 int cmd_load_migrations(struct cmd_ctx *ctx, struct migdir *d, struct pm_err *e);
+/*
+ * Load the migrations directory (reading and hashing every file) on another
+ * thread while this one connects and queries: the server starts its backend
+ * and answers while the files are read. cmd_load_start never fails (it falls
+ * back to loading at cmd_load_finish); cmd_load_finish returns the loading's
+ * result. Always call cmd_load_finish after a successful cmd_load_start.
+ */
+struct cmd_loader;
+struct cmd_loader *cmd_load_start(struct cmd_ctx *ctx, struct migdir *d);
+int cmd_load_finish(struct cmd_loader *l, struct pm_err *e);
 void cmd_ctx_release(struct cmd_ctx *ctx);
 
 /*

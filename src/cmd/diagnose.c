@@ -63,7 +63,7 @@ int cmd_diagnose(struct cmd_ctx *ctx, int argc, char **argv)
         goto out;
     }
     name = argc == 2 ? argv[1] : NULL;
-    if (cmd_load_migrations(ctx, &d, &e) || cmd_connect(ctx, &c, &e) || hist_load(c, &h, &e))
+    if (cmd_load_migrations(ctx, &d, &e) || cmd_connect(ctx, &c, &e) || hist_read(c, &h, &e))
         goto out;
     state_compute(&s, &d, &h);
     ms = cmd_pick_migration(ctx, &s, name, &e);

@@ -11,6 +11,7 @@
 #include "util/out.h"
 #include "util/report.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,52 @@ int cmd_load_migrations(struct cmd_ctx *ctx, struct migdir *d, struct pm_err *e)
         return -1;
     }
     return migdir_load(d, ctx->migrations_dir, e);
+}
+
+struct cmd_loader {
+    struct cmd_ctx *ctx;
+    struct migdir *d;
+    struct pm_err e;
+    int rc;
+    int threaded;
+    pthread_t thread;
+};
+
+static void *load_in_background(void *arg)
+{
+    struct cmd_loader *l = arg;
+    l->rc = migdir_load(l->d, l->ctx->migrations_dir, &l->e);
+    return NULL;
+}
+
+struct cmd_loader *cmd_load_start(struct cmd_ctx *ctx, struct migdir *d)
+{
+    struct cmd_loader *l = xcalloc(1, sizeof(*l));
+    l->ctx = ctx;
+    l->d = d;
+    memset(d, 0, sizeof(*d));
+    if (!ctx->migrations_dir)
+        setup_migrations(ctx, &l->e);
+    /* a missing directory is reported by cmd_load_migrations, on this thread */
+    if (ctx->migrations_dir && (ctx->opt_migrations || fs_is_dir(ctx->migrations_dir)))
+        l->threaded = pthread_create(&l->thread, NULL, load_in_background, l) == 0;
+    return l;
+}
+
+int cmd_load_finish(struct cmd_loader *l, struct pm_err *e)
+{
+    int rc;
+    if (l->threaded) {
+        pthread_join(l->thread, NULL);
+        rc = l->rc;
+        if (rc)
+            pm_err_move(e, &l->e);
+    } else {
+        rc = cmd_load_migrations(l->ctx, l->d, e);
+    }
+    pm_err_release(&l->e);
+    free(l);
+    return rc;
 }
 
 void cmd_ctx_release(struct cmd_ctx *ctx)

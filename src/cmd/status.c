@@ -155,7 +155,15 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
         cmd_usage_error(ctx, &e, "unexpected argument `%s`", argv[1]);
         goto out;
     }
-    if (cmd_load_migrations(ctx, &d, &e) || cmd_connect(ctx, &c, &e) || hist_load(c, &h, &e))
+    /* the files are read and hashed while the server connects and answers */
+    struct cmd_loader *loader = cmd_load_start(ctx, &d);
+    struct pm_err le = PM_ERR_INIT;
+    int rc_db = cmd_connect(ctx, &c, &e) || hist_read(c, &h, &e);
+    int rc_files = cmd_load_finish(loader, &le);
+    if (rc_files && !rc_db)
+        pm_err_move(&e, &le);
+    pm_err_release(&le);
+    if (rc_db || rc_files)
         goto out;
     state_compute(&s, &d, &h);
     if (!s.managed && d.n) {

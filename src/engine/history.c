@@ -46,35 +46,17 @@ static int corrupt(struct pm_err *e, const struct history *h)
     return -1;
 }
 
-int hist_load(struct pg_conn *c, struct history *h, struct pm_err *e)
+/* SELECT every row of h->table into h->v. */
+static int read_rows(struct pg_conn *c, struct history *h, struct pm_err *e)
 {
     struct pg_result *r = NULL;
-    memset(h, 0, sizeof(*h));
-    if (pg_query(c, &r,
-                 "SELECT n.nspname, pg_catalog.current_schema() "
-                 "FROM (SELECT 1) AS one "
-                 "LEFT JOIN pg_catalog.pg_class c "
-                 "  ON c.oid = pg_catalog.to_regclass('_prisma_migrations') "
-                 "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
-                 0, NULL, e))
-        return -1;
-    const char *nsp = pg_val(r, 0, 0), *cur = pg_val(r, 0, 1);
-    h->exists = nsp != NULL;
-    set_table(h, nsp ? nsp : cur ? cur : "public");
-    pg_result_free(r);
-    if (!h->exists)
-        return 0;
-
-    char *sql =
-        xasprintf("SELECT id, checksum, migration_name, logs, " ISO("started_at") ", " ISO(
-                      "finished_at") ", " ISO("rolled_back_at") ", applied_steps_count "
-                                                                "FROM %s ORDER BY started_at, "
-                                                                "finished_at NULLS LAST",
-                  h->table);
+    char *sql = xasprintf("SELECT id, checksum, migration_name, logs, %s, %s, %s, "
+                          "applied_steps_count FROM %s ORDER BY started_at, finished_at NULLS LAST",
+                          ISO("started_at"), ISO("finished_at"), ISO("rolled_back_at"), h->table);
     int rc = pg_query(c, &r, sql, 0, NULL, e);
     free(sql);
     if (rc)
-        return corrupt(e, h);
+        return -1;
     int n = pg_nrows(r);
     h->v = xcalloc((size_t)(n ? n : 1), sizeof(*h->v));
     h->cap = (size_t)(n ? n : 1);
@@ -93,6 +75,41 @@ int hist_load(struct pg_conn *c, struct history *h, struct pm_err *e)
     }
     pg_result_free(r);
     return 0;
+}
+
+int hist_load(struct pg_conn *c, struct history *h, struct pm_err *e)
+{
+    struct pg_result *r = NULL;
+    memset(h, 0, sizeof(*h));
+    if (pg_query(c, &r,
+                 "SELECT n.nspname, pg_catalog.current_schema() "
+                 "FROM (SELECT 1) AS one "
+                 "LEFT JOIN pg_catalog.pg_class c "
+                 "  ON c.oid = pg_catalog.to_regclass('_prisma_migrations') "
+                 "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+                 0, NULL, e))
+        return -1;
+    const char *nsp = pg_val(r, 0, 0), *cur = pg_val(r, 0, 1);
+    h->exists = nsp != NULL;
+    set_table(h, nsp ? nsp : cur ? cur : "public");
+    pg_result_free(r);
+    if (!h->exists)
+        return 0;
+    return read_rows(c, h, e) ? corrupt(e, h) : 0;
+}
+
+int hist_read(struct pg_conn *c, struct history *h, struct pm_err *e)
+{
+    memset(h, 0, sizeof(*h));
+    h->table = xstrdup("_prisma_migrations");
+    h->exists = 1;
+    if (read_rows(c, h, e) == 0)
+        return 0;
+    /* no table (42P01), or an unreadable one: the full lookup says where it is, or
+     * would be created, and reports a broken table by its qualified name */
+    pm_err_release(e);
+    hist_release(h);
+    return hist_load(c, h, e);
 }
 
 void hist_release(struct history *h)

@@ -37,6 +37,13 @@ struct history {
  * table whose shape is not Prisma's is PM_EXIT_ENV naming the problem.
  */
 int hist_load(struct pg_conn *c, struct history *h, struct pm_err *e);
+/*
+ * The same for read-only callers (status, check, diagnose): one query on the
+ * table as search_path finds it, no catalog lookup first (a fresh backend pays
+ * for every catalog it touches). `table` is then unqualified; `schema` is only
+ * looked up when the table does not exist.
+ */
+int hist_read(struct pg_conn *c, struct history *h, struct pm_err *e);
 void hist_release(struct history *h);
 
 /* CREATE TABLE with Prisma's DDL (no-op when it exists); sets exists. */

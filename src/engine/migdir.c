@@ -95,7 +95,9 @@ int migdir_load(struct migdir *d, const char *path, struct pm_err *e)
         m.path = fs_join(dir, "migration.sql");
         free(dir);
         struct buf b = BUF_INIT;
-        if (!fs_exists(m.path)) {
+        int rc_read = fs_read_file(m.path, &b, e);
+        if (rc_read && !fs_exists(m.path)) {
+            pm_err_release(e);
             e->code = "P3015";
             pm_err_set(e, PM_EXIT_ENV, "migration %s has no migration.sql", m.name);
             pm_err_detail(e, "expected the file %s", m.path);
@@ -107,7 +109,7 @@ int migdir_load(struct migdir *d, const char *path, struct pm_err *e)
             free(m.path);
             goto out;
         }
-        if (fs_read_file(m.path, &b, e)) {
+        if (rc_read) {
             free(m.name);
             free(m.path);
             buf_release(&b);

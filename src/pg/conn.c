@@ -120,8 +120,13 @@ int pg_connect_db(struct pg_conn **out, const struct pg_url *url, const char *db
     int startup_path = url->schema && !url->pgbouncer;
     char *options = startup_path ? search_path_options(url) : NULL;
     /* only the first dbname is expanded as a URL; a later one is a plain database name */
-    const char *keys[6], *vals[6];
+    const char *keys[8], *vals[8];
     int k = 0;
+    /* Prisma never uses GSSAPI encryption; libpq's default (prefer) probes for Kerberos
+     * credentials on every TCP connection. Before the URL, so a URL or PGGSSENCMODE that
+     * asks for it still wins. */
+    if (!getenv("PGGSSENCMODE"))
+        keys[k] = "gssencmode", vals[k++] = "disable";
     keys[k] = "dbname", vals[k++] = url->conninfo;
     if (dbname)
         keys[k] = "dbname", vals[k++] = dbname;

@@ -13,11 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int fs_read_fd(int fd, const char *what, struct buf *out, struct pm_err *e)
+/* Read to the end; a regular file's short read is its end (no extra read(2) for EOF). */
+static int read_all(int fd, const char *what, int regular, struct buf *out, struct pm_err *e)
 {
     for (;;) {
-        buf_grow(out, 65536);
-        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+        buf_grow(out, regular ? 1 : 65536);
+        size_t want = out->cap - out->len - 1;
+        ssize_t n = read(fd, out->data + out->len, want);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -27,8 +29,15 @@ int fs_read_fd(int fd, const char *what, struct buf *out, struct pm_err *e)
             break;
         out->len += (size_t)n;
         out->data[out->len] = '\0';
+        if (regular && (size_t)n < want)
+            break;
     }
     return 0;
+}
+
+int fs_read_fd(int fd, const char *what, struct buf *out, struct pm_err *e)
+{
+    return read_all(fd, what, 0, out, e);
 }
 
 int fs_read_file(const char *path, struct buf *out, struct pm_err *e)
@@ -37,15 +46,17 @@ int fs_read_file(const char *path, struct buf *out, struct pm_err *e)
     if (fd < 0)
         return pm_err_set(e, PM_EXIT_ENV, "could not open %s: %s", path, strerror(errno));
     struct stat st;
+    int regular = 0;
     if (fstat(fd, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             close(fd);
             return pm_err_set(e, PM_EXIT_ENV, "could not read %s: it is a directory", path);
         }
-        if (S_ISREG(st.st_mode) && st.st_size > 0)
-            buf_grow(out, (size_t)st.st_size);
+        regular = S_ISREG(st.st_mode);
+        if (regular)
+            buf_grow(out, (size_t)st.st_size + 1); /* +1: a short read then means the end */
     }
-    int rc = fs_read_fd(fd, path, out, e);
+    int rc = read_all(fd, path, regular, out, e);
     close(fd);
     return rc;
 }
@@ -156,13 +167,19 @@ int fs_list_dir(const char *path, struct fs_list *out, struct pm_err *e)
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         struct fs_entry ent = {xstrdup(de->d_name), 0, 0};
-        char *full = fs_join(path, de->d_name);
-        struct stat st;
-        if (lstat(full, &st) == 0) {
-            ent.is_dir = S_ISDIR(st.st_mode);
-            ent.is_symlink = S_ISLNK(st.st_mode);
+        if (de->d_type != DT_UNKNOWN) {
+            /* the directory entry says what it is: no lstat per entry */
+            ent.is_dir = de->d_type == DT_DIR;
+            ent.is_symlink = de->d_type == DT_LNK;
+        } else {
+            char *full = fs_join(path, de->d_name);
+            struct stat st;
+            if (lstat(full, &st) == 0) {
+                ent.is_dir = S_ISDIR(st.st_mode);
+                ent.is_symlink = S_ISLNK(st.st_mode);
+            }
+            free(full);
         }
-        free(full);
         ALLOC_GROW(out->v, out->n + 1, out->cap);
         out->v[out->n++] = ent;
         errno = 0;
