@@ -7,6 +7,7 @@
 #include "util/hash.h"
 #include "util/mem.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,9 +73,51 @@ out:
     return rc;
 }
 
+/* Read and hash one migration; on failure fill e (P3015 when migration.sql is missing). */
+static int load_one(struct migration *m, const char *dir, struct pm_err *e)
+{
+    struct buf b = BUF_INIT;
+    if (fs_read_file(m->path, &b, e) == 0) {
+        sha256_hex(b.data, b.len, m->checksum);
+        m->text = buf_detach(&b, &m->len);
+        return 0;
+    }
+    buf_release(&b);
+    if (!fs_exists(m->path)) {
+        pm_err_release(e);
+        e->code = "P3015";
+        pm_err_set(e, PM_EXIT_ENV, "migration %s has no migration.sql", m->name);
+        pm_err_detail(e, "expected the file %s", m->path);
+        pm_err_hint(e,
+                    "every folder in %s is a migration; add its migration.sql, or "
+                    "move the folder out of the migrations directory",
+                    dir);
+    }
+    return -1;
+}
+
+/* Migrations [from, to) of d, each with its own error slot. */
+struct load_range {
+    struct migdir *d;
+    size_t from, to;
+    struct pm_err *errs;
+};
+
+static void *load_range(void *arg)
+{
+    struct load_range *r = arg;
+    for (size_t i = r->from; i < r->to; i++)
+        load_one(&r->d->v[i], r->d->path, &r->errs[i]);
+    return NULL;
+}
+
+/* Large histories are read and hashed by two threads (the files are independent). */
+#define PARALLEL_FROM 64
+
 int migdir_load(struct migdir *d, const char *path, struct pm_err *e)
 {
     struct fs_list list = {0};
+    struct pm_err *errs = NULL;
     int rc = -1;
     memset(d, 0, sizeof(*d));
     d->path = xstrdup(path);
@@ -94,34 +137,29 @@ int migdir_load(struct migdir *d, const char *path, struct pm_err *e)
         m.name = xstrdup(list.v[i].name);
         m.path = fs_join(dir, "migration.sql");
         free(dir);
-        struct buf b = BUF_INIT;
-        int rc_read = fs_read_file(m.path, &b, e);
-        if (rc_read && !fs_exists(m.path)) {
-            pm_err_release(e);
-            e->code = "P3015";
-            pm_err_set(e, PM_EXIT_ENV, "migration %s has no migration.sql", m.name);
-            pm_err_detail(e, "expected the file %s", m.path);
-            pm_err_hint(e,
-                        "every folder in %s is a migration; add its migration.sql, or "
-                        "move the folder out of the migrations directory",
-                        path);
-            free(m.name);
-            free(m.path);
-            goto out;
-        }
-        if (rc_read) {
-            free(m.name);
-            free(m.path);
-            buf_release(&b);
-            goto out;
-        }
-        sha256_hex(b.data, b.len, m.checksum);
-        m.text = buf_detach(&b, &m.len);
         ALLOC_GROW(d->v, d->n + 1, d->cap);
         d->v[d->n++] = m;
     }
+    errs = xcalloc(d->n ? d->n : 1, sizeof(*errs));
+    struct load_range second = {d, d->n / 2, d->n, errs};
+    struct load_range first = {d, 0, d->n, errs};
+    pthread_t t;
+    int threaded = d->n >= PARALLEL_FROM && pthread_create(&t, NULL, load_range, &second) == 0;
+    if (threaded)
+        first.to = second.from;
+    load_range(&first);
+    if (threaded)
+        pthread_join(t, NULL);
     rc = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (errs[i].exit_code && rc == 0) {
+            pm_err_move(e, &errs[i]); /* the first error in folder order */
+            rc = -1;
+        }
+        pm_err_release(&errs[i]);
+    }
 out:
+    free(errs);
     fs_list_release(&list);
     return rc;
 }

@@ -299,6 +299,42 @@ static void test_migdir_errors(void)
 }
 
 /* A struct migration over a literal, checksum computed like migdir_load. */
+
+/* A large history is read by two threads: every file lands in its own slot, in
+ * folder order, and the first missing migration.sql in folder order is reported. */
+static void test_migdir_large_history(void)
+{
+    struct migdir d;
+    struct pm_err e = PM_ERR_INIT;
+    char name[64], file[96], text[64], want[65];
+    tmp_start();
+    for (int i = 0; i < 150; i++) {
+        snprintf(name, sizeof name, "202401%02d%06d_m", 1 + i / 100, i);
+        mk_dir(name);
+        snprintf(file, sizeof file, "%s/migration.sql", name);
+        snprintf(text, sizeof text, "SELECT %d;\n", i);
+        mk_file(file, text, strlen(text));
+    }
+    CHECK_INT(migdir_load(&d, tmp_root, &e), 0);
+    CHECK_INT(d.n, 150);
+    for (size_t i = 0; i < d.n; i += 37) {
+        snprintf(text, sizeof text, "SELECT %zu;\n", i);
+        sha(text, strlen(text), want);
+        CHECK_STR(d.v[i].checksum, want);
+        CHECK_STR(d.v[i].text, text);
+    }
+    migdir_release(&d);
+    /* two folders without migration.sql, one in each half: the first is reported */
+    mk_dir("20240101000010_hole");
+    mk_dir("20240102000120_hole");
+    CHECK_INT(migdir_load(&d, tmp_root, &e), -1);
+    CHECK_STR(e.code, "P3015");
+    CHECK(e.primary && strstr(e.primary, "20240101000010_hole") != NULL);
+    migdir_release(&d);
+    pm_err_release(&e);
+    tmp_done();
+}
+
 static struct migration mig(const char *text, size_t len)
 {
     struct migration m = {0};
@@ -994,6 +1030,7 @@ int main(void)
     RUN(test_migdir_load);
     RUN(test_migdir_lock_file);
     RUN(test_migdir_errors);
+    RUN(test_migdir_large_history);
     RUN(test_checksum_matches);
     RUN(test_checksum_old_format);
     RUN(test_plan_wrapped);
