@@ -45,17 +45,22 @@ static void next(const char *cmdline)
 
 /*
  * Is `pgmig drift` worth running? When some applied migration was recorded
- * without pgmig running it (resolve --applied, baseline, repair, adopt: 0
- * steps), or was edited since: then the database may not be what the files
- * say.
+ * without being run or checked (resolve --applied, baseline: 0 steps and a
+ * log), or was edited since: then the database may not be what the files
+ * say. Rows written by `repair` (which verified every postcondition in the
+ * catalog) and by `drift --script adopt` (taken from the catalog) do not count.
  */
 static size_t unverified_applied(const struct state *s)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->n; i++) {
         const struct mig_status *m = &s->v[i];
-        if (m->state == MIG_APPLIED && m->row &&
-            (m->edited || (m->row->applied_steps_count == 0 && m->row->logs)))
+        if (m->state != MIG_APPLIED || !m->row)
+            continue;
+        const char *logs = m->row->logs;
+        int checked = logs && (!strncmp(logs, "pgmig repair", 12) ||
+                               !strncmp(logs, "pgmig drift", 11));
+        if (m->edited || (m->row->applied_steps_count == 0 && logs && !checked))
             n++;
     }
     return n;

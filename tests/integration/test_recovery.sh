@@ -436,3 +436,16 @@ DROP TABLE scratch;'
     assert_json '.statements[1].effect' unknown
     assert_json '.statements[1].implied' applied
 }
+
+# repair verified the catalog: status does not send the user to drift afterwards
+test_status_after_repair_has_no_drift_hint() {
+    base_history || return
+    schedule_migration
+    apply_first 20240110000000_schedules 1
+    prisma_failed_row 20240110000000_schedules
+    run_pgmig repair
+    assert_rc 0 || return
+    run_pgmig status
+    assert_rc 0
+    assert_out_not_contains "pgmig drift"
+}
