@@ -5,6 +5,7 @@
 #include "engine/diagnose.h"
 #include "engine/lock.h"
 #include "engine/repair.h"
+#include "engine/scripts.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/quote.h"
@@ -151,20 +152,33 @@ int deploy_refuse_failed(struct pg_conn *c, const struct state *st, const struct
 }
 
 /* Parse and plan every pending script; collect every error. */
-static int prepare(struct deploy_report *rep, int server_version, struct pm_err *e)
+static void keep_error(struct deploy_report *rep, struct pm_err *pe)
 {
-    for (size_t i = 0; i < rep->n; i++) {
+    rep->errors = xrealloc(rep->errors, (rep->n_errors + 1) * sizeof(*rep->errors));
+    memset(&rep->errors[rep->n_errors], 0, sizeof(*rep->errors));
+    pm_err_move(&rep->errors[rep->n_errors++], pe);
+}
+
+/* Parse (on two threads) and plan every pending script; collect every error. */
+static int prepare(struct deploy_report *rep, const struct migdir *d, int server_version,
+                   struct pm_err *e)
+{
+    size_t n = rep->n;
+    size_t *idx = xcalloc(n ? n : 1, sizeof(*idx));
+    struct sql_script *scripts = xcalloc(n ? n : 1, sizeof(*scripts));
+    struct pm_err *errs = xcalloc(n ? n : 1, sizeof(*errs));
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (size_t)(rep->v[i].m - d->v);
+    /* applying needs the statements' spans and flags, not their trees */
+    scripts_parse(d, idx, n, scripts, errs, 0);
+    for (size_t i = 0; i < n; i++) {
         struct deploy_item *it = &rep->v[i];
-        struct pm_err pe = PM_ERR_INIT;
-        if (sql_script_parse(&it->script, it->m->path, it->m->text, it->m->len, &pe) ||
-            plan_build(&it->plan, &it->script, it->m->path, server_version, &pe)) {
-            rep->errors = xrealloc(rep->errors, (rep->n_errors + 1) * sizeof(*rep->errors));
-            memset(&rep->errors[rep->n_errors], 0, sizeof(*rep->errors));
-            pm_err_move(&rep->errors[rep->n_errors++], &pe);
+        it->script = scripts[i]; /* owned by the item from here on */
+        if (errs[i].exit_code ||
+            plan_build(&it->plan, &it->script, it->m->path, server_version, &errs[i])) {
+            keep_error(rep, &errs[i]);
             continue;
         }
-        /* applying needs the statements' spans and flags, not their trees */
-        sql_script_drop_tree(&it->script);
         it->statements = it->script.n;
         it->segments = it->plan.n;
         it->atomic = it->plan.atomic;
@@ -172,6 +186,11 @@ static int prepare(struct deploy_report *rep, int server_version, struct pm_err 
             if (it->plan.v[k].kind == SEG_ALONE)
                 it->nontx++;
     }
+    for (size_t i = 0; i < n; i++)
+        pm_err_release(&errs[i]);
+    free(errs);
+    free(scripts);
+    free(idx);
     if (!rep->n_errors)
         return 0;
     pm_err_set(e, PM_EXIT_FAIL, "%zu pending migration%s cannot be run; nothing was applied",
@@ -210,7 +229,7 @@ int deploy_run(struct pg_conn *c, const struct migdir *d, const struct deploy_op
         if (mig_status_is_pending(&rep->before.v[i]))
             rep->v[rep->n++].m = &d->v[rep->before.v[i].local];
 
-    if (prepare(rep, pg_server_version(c), e))
+    if (prepare(rep, d, pg_server_version(c), e))
         return -1;
     if (o->planned && rep->n)
         o->planned(rep, d, pg_server_version(c), o->planned_ud);

@@ -6,6 +6,7 @@
 #include "engine/deploy.h"
 #include "engine/history.h"
 #include "engine/plan.h"
+#include "engine/scripts.h"
 #include "engine/shadow.h"
 #include "sql/effects.h"
 #include "util/mem.h"
@@ -28,25 +29,31 @@ static void keep_error(struct validate_report *r, struct pm_err *pe)
     pm_err_move(&r->errors[r->n_errors++], pe);
 }
 
-/* Parse the scripts to replay; collect every error. */
+/* Parse the scripts to replay (on two threads); collect every error. */
 static int parse_scripts(const struct migdir *d, const unsigned char *include,
                          struct sql_script *scripts, struct validate_report *r, struct pm_err *e)
 {
-    for (size_t i = 0; i < d->n; i++) {
-        if (include && !include[i])
-            continue;
-        struct pm_err pe = PM_ERR_INIT;
-        const struct migration *m = &d->v[i];
-        if (sql_script_parse(&scripts[i], m->path, m->text, m->len, &pe)) {
-            free(pe.migration);
-            pe.migration = xstrdup(m->name);
-            keep_error(r, &pe);
-        } else {
-            /* replaying needs spans, not trees (explain() parses again if needed) */
-            sql_script_drop_tree(&scripts[i]);
+    size_t n = 0;
+    size_t *idx = xcalloc(d->n ? d->n : 1, sizeof(*idx));
+    for (size_t i = 0; i < d->n; i++)
+        if (!include || include[i])
+            idx[n++] = i;
+    struct sql_script *parsed = xcalloc(n ? n : 1, sizeof(*parsed));
+    struct pm_err *errs = xcalloc(n ? n : 1, sizeof(*errs));
+    /* replaying needs spans, not trees (explain() parses again if needed) */
+    scripts_parse(d, idx, n, parsed, errs, 0);
+    for (size_t k = 0; k < n; k++) {
+        scripts[idx[k]] = parsed[k];
+        if (errs[k].exit_code) {
+            free(errs[k].migration);
+            errs[k].migration = xstrdup(d->v[idx[k]].name);
+            keep_error(r, &errs[k]);
         }
-        pm_err_release(&pe);
+        pm_err_release(&errs[k]);
     }
+    free(errs);
+    free(parsed);
+    free(idx);
     if (!r->n_errors)
         return 0;
     pm_err_set(e, PM_EXIT_FAIL, "%zu migration%s cannot be parsed; nothing was replayed",

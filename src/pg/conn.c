@@ -9,6 +9,8 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,10 +238,10 @@ int pg_is_broken(const struct pg_conn *c)
     return PQstatus(c->pc) == CONNECTION_BAD;
 }
 
-int pg_query(struct pg_conn *c, struct pg_result **res, const char *sql, int nparams,
-             const char *const *params, struct pm_err *e)
+static int query_fmt(struct pg_conn *c, struct pg_result **res, const char *sql, int nparams,
+                     const char *const *params, int binary, struct pm_err *e)
 {
-    PGresult *r = PQexecParams(c->pc, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *r = PQexecParams(c->pc, sql, nparams, NULL, params, NULL, NULL, binary);
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
         fill_error(e, c->pc, r, NULL);
@@ -253,6 +255,73 @@ int pg_query(struct pg_conn *c, struct pg_result **res, const char *sql, int npa
     else
         PQclear(r);
     return 0;
+}
+
+int pg_query(struct pg_conn *c, struct pg_result **res, const char *sql, int nparams,
+             const char *const *params, struct pm_err *e)
+{
+    return query_fmt(c, res, sql, nparams, params, 0, e);
+}
+
+int pg_query_binary(struct pg_conn *c, struct pg_result **res, const char *sql, int nparams,
+                    const char *const *params, struct pm_err *e)
+{
+    return query_fmt(c, res, sql, nparams, params, 1, e);
+}
+
+static uint64_t be64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+int pg_int4(const struct pg_result *r, int row, int col)
+{
+    if (PQgetisnull(RES(r), row, col) || PQgetlength(RES(r), row, col) != 4)
+        return 0;
+    const unsigned char *p = (const unsigned char *)PQgetvalue(RES(r), row, col);
+    return (int)(int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+                          (uint32_t)p[3]);
+}
+
+/* Days since 1970-01-01 -> civil date (Howard Hinnant's algorithm). */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void pg_timestamptz_iso(const struct pg_result *r, int row, int col, char out[48])
+{
+    out[0] = '\0';
+    if (PQgetisnull(RES(r), row, col) || PQgetlength(RES(r), row, col) != 8)
+        return;
+    /* microseconds since 2000-01-01 00:00:00 UTC (integer datetimes) */
+    int64_t us = (int64_t)be64((const unsigned char *)PQgetvalue(RES(r), row, col));
+    if (us == INT64_MAX || us == INT64_MIN) {
+        snprintf(out, 48, "%s", us > 0 ? "infinity" : "-infinity");
+        return;
+    }
+    const int64_t per_day = INT64_C(86400000000);
+    int64_t days = us / per_day, rest = us % per_day;
+    if (rest < 0) {
+        rest += per_day;
+        days--;
+    }
+    int y, mo, d;
+    civil_from_days(days + 10957, &y, &mo, &d); /* 10957 days from 1970 to 2000 */
+    int64_t secs = rest / 1000000;
+    snprintf(out, 48, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", y, mo, d, (int)(secs / 3600),
+             (int)(secs / 60 % 60), (int)(secs % 60), (int)(rest % 1000000));
 }
 
 int pg_exec(struct pg_conn *c, const char *sql, int nparams, const char *const *params,

@@ -57,6 +57,9 @@ int pg_query(struct pg_conn *c, struct pg_result **res, const char *sql, int npa
              const char *const *params, struct pm_err *e);
 int pg_exec(struct pg_conn *c, const char *sql, int nparams, const char *const *params,
             struct pm_err *e);
+/* pg_query with every result column in binary format (see pg_int4/pg_timestamptz_iso). */
+int pg_query_binary(struct pg_conn *c, struct pg_result **res, const char *sql, int nparams,
+                    const char *const *params, struct pm_err *e);
 /* Run a simple-protocol query string (may hold several statements). */
 int pg_exec_simple(struct pg_conn *c, const char *sql, struct pm_err *e);
 
@@ -64,6 +67,10 @@ int pg_nrows(const struct pg_result *r);
 int pg_ncols(const struct pg_result *r);
 /* The text of a value; NULL for SQL NULL. Valid until pg_result_free. */
 const char *pg_val(const struct pg_result *r, int row, int col);
+/* Binary values: an int4, and a timestamptz as ISO 8601 UTC with microseconds
+ * ("2024-01-05T09:30:00.123456Z") into out; both NULL-safe (0 / "" for NULL). */
+int pg_int4(const struct pg_result *r, int row, int col);
+void pg_timestamptz_iso(const struct pg_result *r, int row, int col, char out[48]);
 /* Column number by name, -1 when absent. */
 int pg_col(const struct pg_result *r, const char *name);
 void pg_result_free(struct pg_result *r);

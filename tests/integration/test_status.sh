@@ -190,3 +190,22 @@ test_hint_to_check_drift_after_recording_without_running() {
     run_pgmig --json status
     assert_json '.drift_check_recommended' true
 }
+
+# Timestamps are decoded from the binary protocol: exact ISO 8601 UTC, also
+# before 2000 (negative offsets) and with microseconds, whatever the session TimeZone.
+test_timestamps_are_exact_iso_utc() {
+    setup_two
+    run_pgmig deploy
+    psql_exec "ALTER DATABASE $TEST_DB SET timezone = 'America/New_York'"
+    psql_exec "UPDATE _prisma_migrations SET started_at = '1999-12-31 23:59:59.999999+00',
+               finished_at = '2024-02-29 12:00:00.5+00' WHERE migration_name = '20240101000000_init'"
+    psql_exec "UPDATE _prisma_migrations SET started_at = '2000-01-01 00:00:00+00',
+               finished_at = '2000-01-01 00:00:00.000001-05' WHERE migration_name = '20240102000000_b'"
+    run_pgmig --json status
+    assert_rc 0 || return
+    assert_json '.migrations[0].started_at' "1999-12-31T23:59:59.999999Z"
+    assert_json '.migrations[0].finished_at' "2024-02-29T12:00:00.500000Z"
+    assert_json '.migrations[1].started_at' "2000-01-01T00:00:00.000000Z"
+    assert_json '.migrations[1].finished_at' "2000-01-01T05:00:00.000001Z"
+    assert_json '.migrations[0].applied_steps_count' 1
+}
