@@ -82,12 +82,20 @@ static int create_temporary(struct shadow *s, struct pg_conn *admin, const struc
         nanosleep(&pause, NULL);
     }
     free(sql);
-    free(q);
     if (rc) {
+        free(q);
         free(s->dbname);
         s->dbname = NULL;
         return -1;
     }
+    /* A shadow is thrown away: its commits need not wait for the disk. As the
+     * database's default, RESET ALL between migrations keeps it. */
+    struct pm_err ignore = PM_ERR_INIT;
+    sql = xasprintf("ALTER DATABASE %s SET synchronous_commit TO off", q);
+    pg_exec(admin, sql, 0, NULL, &ignore);
+    pm_err_release(&ignore);
+    free(sql);
+    free(q);
     s->admin = admin;
     if (pg_connect_db(&s->conn, url, s->dbname, e)) {
         pm_err_prefix(e, "could not connect to the shadow database %s", s->dbname);
