@@ -17,30 +17,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NL 64     /* identifier buffer: PostgreSQL's NAMEDATALEN */
-#define MAXT 20   /* tables */
-#define MAXC 18   /* columns per table */
-#define MAXK 14   /* constraints per table */
-#define MAXI 8    /* indexes per table or materialized view */
-#define MAXTR 4   /* triggers per table */
-#define MAXE 7    /* enums */
-#define MAXEV 12  /* values per enum */
-#define MAXS 6    /* sequences */
-#define MAXF 10   /* functions */
-#define MAXV 10   /* views */
-#define MAXVC 5   /* columns per view */
+#define NL     64 /* identifier buffer: PostgreSQL's NAMEDATALEN */
+#define MAXT   20 /* tables */
+#define MAXC   18 /* columns per table */
+#define MAXK   14 /* constraints per table */
+#define MAXI   8  /* indexes per table or materialized view */
+#define MAXTR  4  /* triggers per table */
+#define MAXE   7  /* enums */
+#define MAXEV  12 /* values per enum */
+#define MAXS   6  /* sequences */
+#define MAXF   10 /* functions */
+#define MAXV   10 /* views */
+#define MAXVC  5  /* columns per view */
 #define MAXLOG 48 /* mutation notes */
-#define MAXD 3    /* domains */
-#define MAXCT 2   /* composite types */
-#define MAXP 3    /* partitions per partitioned table */
-#define NROWS 3   /* rows per table that has rows */
+#define MAXD   3  /* domains */
+#define MAXCT  2  /* composite types */
+#define MAXP   3  /* partitions per partitioned table */
+#define NROWS  3  /* rows per table that has rows */
 
 #define COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 /* Remove element i of array a holding *n elements. */
-#define REMOVE_AT(a, n, i)                                                                  \
-    do {                                                                                    \
-        memmove(&(a)[i], &(a)[(i) + 1], sizeof((a)[0]) * (size_t)(*(n) - (i) - 1));        \
-        (*(n))--;                                                                           \
+#define REMOVE_AT(a, n, i)                                                                         \
+    do {                                                                                           \
+        memmove(&(a)[i], &(a)[(i) + 1], sizeof((a)[0]) * (size_t)(*(n) - (i)-1));                  \
+        (*(n))--;                                                                                  \
     } while (0)
 
 /* ------------------------------------------------------------------ random numbers */
@@ -69,57 +69,96 @@ static int chance(int pct)
 /* ------------------------------------------------------------------ pools */
 
 static const char *const TABLE_NAMES[] = {
-    "User",         "Post",         "SystemPrompt",  "Organization", "order",
-    "user profile", "Comment",      "select",        "Invoice",      "Tag",
-    "AuditLog",     "weird \"name\"", "Membership",  "Project",      "Task",
-    "Session",      "ApiKey",       "Webhook",       "Account",      "Team",
-    "lowercase_table", "Message",   "Group",         "Attachment",   "Notification",
+    "User",         "Post",     "SystemPrompt",
+    "Organization", "order",    "user profile",
+    "Comment",      "select",   "Invoice",
+    "Tag",          "AuditLog", "weird \"name\"",
+    "Membership",   "Project",  "Task",
+    "Session",      "ApiKey",   "Webhook",
+    "Account",      "Team",     "lowercase_table",
+    "Message",      "Group",    "Attachment",
+    "Notification",
 };
 static const char *const COL_NAMES[] = {
-    "email",     "name",      "title",       "body",      "status",      "role",
-    "count",     "price",     "isActive",    "metadata",  "externalId",  "tags",
-    "scores",    "createdAt", "updatedAt",   "deletedAt", "group",       "from",
-    "select",    "user name", "Mixed Case",  "weird \"col\"", "order",   "value",
-    "slug",      "kind",      "publishedAt", "amount",    "score",       "data",
-    "version",   "position",  "note",        "CamelCase", "snake_case",  "desc",
+    "email",   "name",      "title",       "body",          "status",     "role",
+    "count",   "price",     "isActive",    "metadata",      "externalId", "tags",
+    "scores",  "createdAt", "updatedAt",   "deletedAt",     "group",      "from",
+    "select",  "user name", "Mixed Case",  "weird \"col\"", "order",      "value",
+    "slug",    "kind",      "publishedAt", "amount",        "score",      "data",
+    "version", "position",  "note",        "CamelCase",     "snake_case", "desc",
 };
 static const char *const ENUM_NAMES[] = {
     "Role", "Status", "user role", "Priority", "Kind", "weird \"enum\"", "Visibility", "Plan",
 };
 static const char *const ENUM_VALUES[] = {
-    "USER", "ADMIN",    "GUEST", "OWNER", "it's",  "with space", "lower", "MixedCase",  "a,b",
-    "ünï",  "DRAFT",    "PUBLISHED", "ARCHIVED", "NEW", "x\"y",  "back\\slash", "LOW", "HIGH",
+    "USER",     "ADMIN",     "GUEST", "OWNER",       "it's",  "with space",
+    "lower",    "MixedCase", "a,b",   "ünï",         "DRAFT", "PUBLISHED",
+    "ARCHIVED", "NEW",       "x\"y",  "back\\slash", "LOW",   "HIGH",
 };
 static const char *const SEQ_NAMES[] = {
     "counter", "invoice_no", "Ticket Number", "globalSeq", "weird \"seq\"", "ids",
 };
 static const char *const VIEW_NAMES[] = {
-    "ActiveUsers", "Admins",    "UserEmails",  "post summary", "Recent",   "Stats",
-    "Totals",      "weird \"view\"", "v_lower", "Leaderboard", "Overview", "Digest",
+    "ActiveUsers", "Admins",         "UserEmails", "post summary", "Recent",   "Stats",
+    "Totals",      "weird \"view\"", "v_lower",    "Leaderboard",  "Overview", "Digest",
 };
 static const char *const DOMAIN_NAMES[] = {"Positive", "NonEmpty", "weird \"dom\"", "Quantity"};
 static const char *const COMP_NAMES[] = {"Address", "money pair", "Point3"};
 static const char *const COMP_ATTRS[] = {"street", "zip", "Country Code", "n", "x\"y"};
 static const char *const COMMENTS[] = {
-    "", "people", "it's the email", "multi\nline", "ünïcödé ✓", "100% \\ back",
-    "Prisma: @id @default(cuid())", "the key",
+    "",
+    "people",
+    "it's the email",
+    "multi\nline",
+    "ünïcödé ✓",
+    "100% \\ back",
+    "Prisma: @id @default(cuid())",
+    "the key",
 };
 
 /* ------------------------------------------------------------------ the model */
 
 enum tkind {
-    TK_INT, TK_BIGINT, TK_SMALLINT, TK_NUMERIC, TK_TEXT, TK_VARCHAR, TK_BOOL, TK_TS, TK_TSTZ,
-    TK_DATE, TK_JSONB, TK_UUID, TK_TEXTARR, TK_INTARR, TK_ENUM, TK_ENUMARR, TK_CITEXT, TK_DOMAIN,
-    TK_COMP, TK_COUNT
+    TK_INT,
+    TK_BIGINT,
+    TK_SMALLINT,
+    TK_NUMERIC,
+    TK_TEXT,
+    TK_VARCHAR,
+    TK_BOOL,
+    TK_TS,
+    TK_TSTZ,
+    TK_DATE,
+    TK_JSONB,
+    TK_UUID,
+    TK_TEXTARR,
+    TK_INTARR,
+    TK_ENUM,
+    TK_ENUMARR,
+    TK_CITEXT,
+    TK_DOMAIN,
+    TK_COMP,
+    TK_COUNT
 };
 enum tclass {
-    CL_INT, CL_NUM, CL_TEXT, CL_BOOL, CL_TS, CL_DATE, CL_JSON, CL_UUID, CL_TEXTARR, CL_INTARR,
-    CL_ENUM, CL_ENUMARR, CL_COMP
+    CL_INT,
+    CL_NUM,
+    CL_TEXT,
+    CL_BOOL,
+    CL_TS,
+    CL_DATE,
+    CL_JSON,
+    CL_UUID,
+    CL_TEXTARR,
+    CL_INTARR,
+    CL_ENUM,
+    CL_ENUMARR,
+    CL_COMP
 };
 struct gtype {
     int k;
-    int p, s;     /* varchar length; numeric precision, scale; timestamp precision */
-    char en[NL];  /* the enum of TK_ENUM, TK_ENUMARR; the domain or composite type */
+    int p, s;    /* varchar length; numeric precision, scale; timestamp precision */
+    char en[NL]; /* the enum of TK_ENUM, TK_ENUMARR; the domain or composite type */
 };
 
 enum { DF_NONE, DF_CONST, DF_NOW, DF_UUID, DF_SEQ, DF_FUNC, DF_ENUM };
@@ -134,19 +173,29 @@ struct gcol {
     char name[NL];
     struct gtype t;
     int not_null;
-    int fk;         /* a foreign-key column: always NULL in rows */
+    int fk; /* a foreign-key column: always NULL in rows */
     struct gdef def;
-    int ident;      /* 0, 'a' ALWAYS, 'd' BY DEFAULT */
+    int ident;            /* 0, 'a' ALWAYS, 'd' BY DEFAULT */
     int id_start, id_inc; /* 0: default */
-    int serial;     /* SERIAL / BIGSERIAL / SMALLSERIAL */
-    int gen;        /* G_*: STORED generation expression over gen_ref */
+    int serial;           /* SERIAL / BIGSERIAL / SMALLSERIAL */
+    int gen;              /* G_*: STORED generation expression over gen_ref */
     char gen_ref[NL];
-    int coll;       /* text, varchar: 0 default, 1 "C", 2 "POSIX" */
+    int coll; /* text, varchar: 0 default, 1 "C", 2 "POSIX" */
     int comment;
 };
 
-enum { CK_GT0, CK_GE0, CK_LT, CK_BETWEEN, CK_LEN, CK_NE_EMPTY, CK_TS, CK_JSON, CK_ENUM_NE,
-       CK_OR_NOTNULL };
+enum {
+    CK_GT0,
+    CK_GE0,
+    CK_LT,
+    CK_BETWEEN,
+    CK_LEN,
+    CK_NE_EMPTY,
+    CK_TS,
+    CK_JSON,
+    CK_ENUM_NE,
+    CK_OR_NOTNULL
+};
 enum { FA_NONE, FA_RESTRICT, FA_CASCADE, FA_SETNULL, FA_SETDEFAULT };
 
 struct gcons {
@@ -154,14 +203,14 @@ struct gcons {
     int type; /* 'p', 'u', 'c', 'f' */
     char cols[3][NL];
     int ncols;
-    int ck;            /* check kind */
-    char ck_val[NL];   /* CK_ENUM_NE value */
+    int ck;          /* check kind */
+    char ck_val[NL]; /* CK_ENUM_NE value */
     char ref_table[NL];
     char ref_col[NL];
     int on_del, on_upd;
-    int defer;         /* 0, 1 DEFERRABLE, 2 DEFERRABLE INITIALLY DEFERRED */
+    int defer; /* 0, 1 DEFERRABLE, 2 DEFERRABLE INITIALLY DEFERRED */
     int match_full;
-    int not_valid;     /* checks and foreign keys: added NOT VALID */
+    int not_valid; /* checks and foreign keys: added NOT VALID */
     int comment;
 };
 
@@ -198,7 +247,7 @@ struct gtrig {
 
 struct gpart {
     char name[NL];
-    int y;           /* the range [y, y + 1) of years or thousands */
+    int y; /* the range [y, y + 1) of years or thousands */
     int is_default;
 };
 
@@ -207,7 +256,7 @@ struct gtable {
     int safe; /* may hold rows: mutated only in ways that keep them valid */
     int opts; /* 0, 1 fillfactor = 70, 2 fillfactor = 90, 3 autovacuum_enabled = false */
     int unlogged;
-    int part;          /* partitioned by RANGE (part_col) */
+    int part; /* partitioned by RANGE (part_col) */
     char part_col[NL];
     struct gpart parts[MAXP];
     int nparts;
@@ -511,14 +560,16 @@ static void make_name(const struct gschema *s, char *dst, const char *base)
     setn(dst, cand);
 }
 
-/* A pool entry not yet used as a name (by `used`), or NULL. */
+/* A pool entry not yet used as a name (by `used`), or NULL. While B is built, names A
+ * uses are taken too: an object dropped and added again under the same name would be
+ * the same object changed (a new table "User" in place of the old one, with rows). */
 static const char *pick_name(const char *const *pool, int n, const struct gschema *s,
                              int (*used)(const struct gschema *, const char *))
 {
     int start = rnd(n);
     for (int i = 0; i < n; i++) {
         const char *c = pool[(start + i) % n];
-        if (!used(s, c))
+        if (!used(s, c) && !(g_a && used(g_a, c)))
             return c;
     }
     return NULL;
@@ -678,11 +729,11 @@ static void make_type(const struct gschema *s, struct gtype *t, int k)
 
 static int random_kind(const struct gschema *s)
 {
-    static const int kinds[] = {TK_INT,  TK_INT,  TK_BIGINT, TK_SMALLINT, TK_NUMERIC, TK_TEXT,
-                                TK_TEXT, TK_TEXT, TK_VARCHAR, TK_BOOL,    TK_TS,      TK_TS,
-                                TK_TSTZ, TK_DATE, TK_JSONB,  TK_UUID,     TK_TEXTARR, TK_INTARR,
-                                TK_ENUM, TK_ENUM, TK_ENUMARR, TK_CITEXT, TK_DOMAIN, TK_DOMAIN,
-                                TK_COMP};
+    static const int kinds[] = {TK_INT,     TK_INT,     TK_BIGINT, TK_SMALLINT, TK_NUMERIC,
+                                TK_TEXT,    TK_TEXT,    TK_TEXT,   TK_VARCHAR,  TK_BOOL,
+                                TK_TS,      TK_TS,      TK_TSTZ,   TK_DATE,     TK_JSONB,
+                                TK_UUID,    TK_TEXTARR, TK_INTARR, TK_ENUM,     TK_ENUM,
+                                TK_ENUMARR, TK_CITEXT,  TK_DOMAIN, TK_DOMAIN,   TK_COMP};
     for (;;) {
         int k = kinds[rnd(COUNT_OF(kinds))];
         if (((k == TK_ENUM || k == TK_ENUMARR) && !s->nenum) || (k == TK_CITEXT && !s->citext) ||
@@ -800,8 +851,9 @@ static int value_used(const struct gschema *s, const char *en, const char *v)
 
 static long long seq_type_max(int type)
 {
-    return type == ST_INTEGER ? 2147483647LL : type == ST_SMALLINT ? 32767LL
-                                                                   : 9223372036854775807LL;
+    return type == ST_INTEGER    ? 2147483647LL
+           : type == ST_SMALLINT ? 32767LL
+                                 : 9223372036854775807LL;
 }
 
 /* Make a sequence's options consistent. */
@@ -950,7 +1002,9 @@ static int def_valid(const struct gschema *s, const struct gcol *c)
 {
     int cl = tclass(&c->t);
     const struct gfunc *f;
-    if (c->gen || c->ident || c->serial || cl == CL_COMP)
+    /* foreign-key columns have none: added to a table with rows, a default would have to
+     * match a key */
+    if (c->gen || c->ident || c->serial || c->fk || cl == CL_COMP)
         return c->def.k == DF_NONE;
     switch (c->def.k) {
     case DF_NONE:
@@ -981,7 +1035,7 @@ static void pick_default(const struct gschema *s, struct gcol *c)
     int cl = tclass(&c->t);
     const struct gfunc *f;
     memset(&c->def, 0, sizeof c->def);
-    if (c->gen || c->ident || c->serial)
+    if (c->gen || c->ident || c->serial || c->fk)
         return;
     c->def.v = rnd(5);
     switch (rnd(3)) {
@@ -1200,12 +1254,12 @@ static void print_gen(const struct gcol *c)
 }
 
 static int col_name_used(const struct gschema *s, const char *n);
-static const struct gtable *g_cur_table; /* for col_name_used */
+static const struct gtable *g_cur_table, *g_cur_table_a; /* for col_name_used */
 
 static int col_name_used(const struct gschema *s, const char *n)
 {
     (void)s;
-    return find_col(g_cur_table, n) != NULL;
+    return find_col(g_cur_table, n) || find_col(g_cur_table_a, n);
 }
 
 /* A new, empty column of t with a fresh name; NULL when full. */
@@ -1215,9 +1269,10 @@ static struct gcol *new_col(const struct gschema *s, struct gtable *t, const cha
     if (t->ncol >= MAXC)
         return NULL;
     g_cur_table = t;
+    g_cur_table_a = find_table(g_a, t->name);
     if (want) {
         setn(name, want);
-        for (int i = 2; find_col(t, name); i++)
+        for (int i = 2; col_name_used(s, name); i++)
             snprintf(name, sizeof name, "%.50s%d", want, i);
     } else {
         const char *n = pick_name(COL_NAMES, COUNT_OF(COL_NAMES), s, col_name_used);
@@ -1254,8 +1309,8 @@ static struct gcol *add_data_col(struct gschema *s, struct gtable *t, int add_to
     }
     if ((c->t.k == TK_TEXT || c->t.k == TK_VARCHAR) && !c->gen && chance(15))
         c->coll = 1 + rnd(2);
-    if (add_to_existing && t->safe && c->not_null && c->def.k == DF_NONE && !c->gen &&
-        !c->ident && !c->serial)
+    if (add_to_existing && t->safe && c->not_null && c->def.k == DF_NONE && !c->gen && !c->ident &&
+        !c->serial)
         c->not_null = 0;
     c->comment = chance(20) ? 1 + rnd(COUNT_OF(COMMENTS) - 1) : 0;
     return c;
@@ -1353,7 +1408,8 @@ static const struct gcol *ref_key(const struct gtable *t, const char *col)
 {
     for (int i = 0; i < t->ncons; i++) {
         const struct gcons *k = &t->cons[i];
-        if ((k->type == 'p' || k->type == 'u') && k->ncols == 1 && (!col || !strcmp(k->cols[0], col)))
+        if ((k->type == 'p' || k->type == 'u') && k->ncols == 1 &&
+            (!col || !strcmp(k->cols[0], col)))
             return find_col(t, k->cols[0]);
     }
     for (int i = 0; i < t->nidx; i++) {
@@ -1395,8 +1451,8 @@ static int ck_valid(const struct gschema *s, const struct gtable *t, const struc
 /* A check kind for column c (one column); -1 when none fits. */
 static int pick_check(const struct gschema *s, const struct gtable *t, struct gcons *k)
 {
-    static const int all[] = {CK_GT0, CK_GE0, CK_LT, CK_BETWEEN, CK_LEN, CK_NE_EMPTY, CK_TS,
-                              CK_JSON, CK_ENUM_NE};
+    static const int all[] = {CK_GT0,      CK_GE0, CK_LT,   CK_BETWEEN, CK_LEN,
+                              CK_NE_EMPTY, CK_TS,  CK_JSON, CK_ENUM_NE};
     const struct gcol *c = find_col(t, k->cols[0]);
     int start = rnd(COUNT_OF(all));
     for (int i = 0; i < COUNT_OF(all); i++) {
@@ -1446,7 +1502,7 @@ static int add_check(struct gschema *s, struct gtable *t)
             }
         }
         if (pick_check(s, t, k) >= 0) {
-            k->not_valid = chance(3);
+            k->not_valid = chance(1);
             return 1;
         }
         t->ncons--;
@@ -1494,7 +1550,7 @@ static void random_fk_actions(struct gcons *k, const struct gcol *c)
         k->on_upd = FA_RESTRICT;
     k->defer = chance(15) ? 1 + rnd(2) : 0;
     k->match_full = chance(10);
-    k->not_valid = chance(3);
+    k->not_valid = chance(1);
 }
 
 /* A foreign key from column c of t to a random referenceable table (maybe t). */
@@ -1573,8 +1629,8 @@ static int ikey_valid(const struct gschema *s, const struct gtable *t, const str
             return 0;
         break;
     case IM_GIN:
-        if (k->kind != IK_COL || !(cl == CL_JSON || cl == CL_TEXTARR || cl == CL_INTARR ||
-                                   cl == CL_ENUMARR))
+        if (k->kind != IK_COL ||
+            !(cl == CL_JSON || cl == CL_TEXTARR || cl == CL_INTARR || cl == CL_ENUMARR))
             return 0;
         if (k->path_ops && cl != CL_JSON)
             return 0;
@@ -1963,8 +2019,7 @@ static int add_partition(struct gschema *s, struct gtable *t, int is_default)
 static struct gtable *add_table(struct gschema *s, int safe)
 {
     const char *n;
-    if (s->ntab >= MAXT ||
-        !(n = pick_name(TABLE_NAMES, COUNT_OF(TABLE_NAMES), s, table_name_used)))
+    if (s->ntab >= MAXT || !(n = pick_name(TABLE_NAMES, COUNT_OF(TABLE_NAMES), s, table_name_used)))
         return NULL;
     struct gtable *t = &s->tables[s->ntab++];
     memset(t, 0, sizeof *t);
@@ -2020,14 +2075,16 @@ static struct gtable *add_table(struct gschema *s, int safe)
     for (int i = 0; i < ncols; i++)
         add_data_col(s, t, 0);
     if (t->part) {
-        if (chance(60)) {
-            struct gcons *k = new_cons(s, t, 'p', "", "pkey");
+        struct gcons *k = chance(60) ? new_cons(s, t, 'p', "", "pkey") : NULL;
+        if (k) {
             setn(k->cols[0], "id");
             setn(k->cols[1], t->part_col);
             k->ncols = 2;
         }
     } else if (chance(90)) {
         struct gcons *k = new_cons(s, t, 'p', "", "pkey"); /* "<table>_pkey" */
+        if (!k)
+            return t;
         setn(k->cols[0], "id");
         k->ncols = 1;
         if (chance(10)) {
@@ -2217,8 +2274,9 @@ static int add_view(struct gschema *s, int mat)
     }
     v->secbar = !mat && chance(15);
     v->comment = chance(20) ? 1 + rnd(COUNT_OF(COMMENTS) - 1) : 0;
-    if (!mat && chance(20) && func_of_kind(s, FN_TRIG))
-        setn(v->trg_func, func_of_kind(s, FN_TRIG)->name);
+    const struct gfunc *tf = mat ? NULL : func_of_kind(s, FN_TRIG);
+    if (tf && chance(20))
+        setn(v->trg_func, tf->name);
     s->nview++;
     if (mat && chance(75)) {
         char on[MAXC][NL];
@@ -2369,6 +2427,11 @@ static int repair_pass(struct gschema *s)
                 c->t.k = TK_TEXT;
                 fixes++;
             }
+            if (c->t.k == TK_DOMAIN && find_domain(s, c->t.en) &&
+                c->t.p != find_domain(s, c->t.en)->base) {
+                c->t.p = find_domain(s, c->t.en)->base;
+                fixes++;
+            }
             if (c->t.k == TK_DOMAIN && !find_domain(s, c->t.en)) {
                 int base = c->t.p;
                 memset(&c->t, 0, sizeof c->t);
@@ -2418,7 +2481,8 @@ static int repair_pass(struct gschema *s)
                 ok &= find_col(t, k->cols[j]) != NULL;
             if (ok && k->type == 'p' && npk++)
                 ok = 0;
-            if (ok && (k->type == 'p' || k->type == 'u') && t->part && !cons_has_col(k, t->part_col))
+            if (ok && (k->type == 'p' || k->type == 'u') && t->part &&
+                !cons_has_col(k, t->part_col))
                 ok = 0;
             if (ok && k->type == 'p')
                 for (int j = 0; j < k->ncols; j++) {
@@ -2601,6 +2665,10 @@ static int readd_safe(const struct gschema *s, const struct gtable *t, const str
     if (col_in_cons(at, c->name, "puc") || col_in_unique_index(at, c->name) ||
         col_in_cons(t, c->name, "puc") || col_in_unique_index(t, c->name))
         return 0;
+    /* a generated column over it would be computed from NULLs when it comes back */
+    for (int i = 0; i < at->ncol; i++)
+        if (at->cols[i].gen && !strcmp(at->cols[i].gen_ref, c->name))
+            return 0;
     return ac->ident || ac->serial || ac->gen || !ac->not_null || ac->def.k != DF_NONE;
 }
 
@@ -2696,7 +2764,7 @@ static int m_col_null(struct gschema *s, struct gtable *t)
 static int m_col_default(struct gschema *s, struct gtable *t)
 {
     struct gcol *c = random_col(t);
-    if (!c || c->gen || c->ident)
+    if (!c || c->gen || c->ident || c->fk)
         return 0;
     if (c->serial) {
         if (strict(t) && col_in_cons(t, c->name, "pu"))
@@ -3245,7 +3313,8 @@ static int m_types(struct gschema *s)
             if (c->nattrs > 1 && chance(40)) {
                 int j = rnd(c->nattrs);
                 note("composite attribute dropped: %s.%s", c->name, c->attrs[j]);
-                memmove(&c->atext[j], &c->atext[j + 1], sizeof c->atext[0] * (size_t)(c->nattrs - j - 1));
+                memmove(&c->atext[j], &c->atext[j + 1],
+                        sizeof c->atext[0] * (size_t)(c->nattrs - j - 1));
                 REMOVE_AT(c->attrs, &c->nattrs, j);
                 return 1;
             }
@@ -3429,8 +3498,9 @@ static int mutate_once(struct gschema *s)
         return m_trg_change(s, t);
     case 36:
         if (chance(50))
-            return add_view(s, chance(40)) ? (note("view added: %s", s->views[s->nview - 1].name), 1)
-                                           : 0;
+            return add_view(s, chance(40))
+                       ? (note("view added: %s", s->views[s->nview - 1].name), 1)
+                       : 0;
         if (!s->nview)
             return 0;
         {
@@ -3568,8 +3638,7 @@ static void print_func(const struct gfunc *f)
     case FN_COUNT:
         out("CREATE FUNCTION ");
         qi(f->name);
-        out("() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) + %d FROM ",
-            f->variant);
+        out("() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) + %d FROM ", f->variant);
         qi(f->table);
         out(" $$;\n");
         break;
@@ -3577,8 +3646,7 @@ static void print_func(const struct gfunc *f)
         out("CREATE PROCEDURE ");
         qi(f->name);
         if (f->plpgsql)
-            out("(x integer) LANGUAGE plpgsql AS $$ BEGIN PERFORM x + %d; END $$;\n",
-                f->variant);
+            out("(x integer) LANGUAGE plpgsql AS $$ BEGIN PERFORM x + %d; END $$;\n", f->variant);
         else
             out("(x integer) LANGUAGE sql AS $$ SELECT x + %d $$;\n", f->variant);
         break;
@@ -3906,8 +3974,7 @@ static void print_rows(const struct gschema *x, const struct gschema *y, const s
     out(";\n");
 }
 
-static void print_comment(const char *what, const char *obj, const char *sub, const char *on,
-                          int c)
+static void print_comment(const char *what, const char *obj, const char *sub, const char *on, int c)
 {
     const char *text = comment_text(c);
     if (!text)
@@ -4032,8 +4099,8 @@ static void print_schema(const struct gschema *x, const struct gschema *y)
             print_comment("TRIGGER", t->trg[j].name, NULL, t->name, t->trg[j].comment);
     }
     for (int i = 0; i < x->nview; i++)
-        print_comment(x->views[i].mat ? "MATERIALIZED VIEW" : "VIEW", x->views[i].name, NULL,
-                      NULL, x->views[i].comment);
+        print_comment(x->views[i].mat ? "MATERIALIZED VIEW" : "VIEW", x->views[i].name, NULL, NULL,
+                      x->views[i].comment);
 }
 
 /* ------------------------------------------------------------------ main */
