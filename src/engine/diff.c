@@ -1306,8 +1306,31 @@ static void add_note(struct buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-static void diff_column_pair(struct dctx *x, const struct m_table *tt, const struct m_column *fc,
-                             const struct m_column *tc)
+/*
+ * PostgreSQL cannot change the type of a column a generated column is computed
+ * from: such a generated column is dropped and added again (it holds no data of
+ * its own; adding it computes it anew).
+ */
+static int computed_from_retyped(const struct m_table *ft, const struct m_table *tt,
+                                 const struct m_column *tc)
+{
+    struct strv ids = {0};
+    int found = 0;
+    if (!tc->generated)
+        return 0;
+    ident_set(tc->generated, &ids);
+    for (size_t i = 0; i < tt->n_columns && !found; i++) {
+        const struct m_column *u = &tt->columns[i], *fu = find_column(ft, u->name);
+        if (u != tc && fu && strv_sorted_has(&ids, u->name) &&
+            (!str_eq(fu->type, u->type) || !str_eq(fu->collation, u->collation)))
+            found = 1;
+    }
+    strv_release(&ids);
+    return found;
+}
+
+static void diff_column_pair(struct dctx *x, const struct m_table *ft, const struct m_table *tt,
+                             const struct m_column *fc, const struct m_column *tc)
 {
     struct buf what = BUF_INIT;
     unsigned flags = 0;
@@ -1325,6 +1348,9 @@ static void diff_column_pair(struct dctx *x, const struct m_table *tt, const str
                         "will lead to data loss if there is data in the column.",
                         C, T);
         }
+    } else if (fc->generated && computed_from_retyped(ft, tt, tc)) {
+        flags |= DF_RECREATE;
+        add_note(&what, "computed from a column whose type changes, dropped and recreated");
     } else {
         if (fc->generated && !tc->generated)
             add_note(&what, "no longer generated");
@@ -1417,7 +1443,7 @@ static void diff_columns(struct dctx *x, const struct m_table *ft, const struct 
     for (size_t i = 0; i < tt->n_columns; i++) {
         const struct m_column *tc = &tt->columns[i], *fc = find_column(ft, tc->name);
         if (fc) {
-            diff_column_pair(x, tt, fc, tc);
+            diff_column_pair(x, ft, tt, fc, tc);
             char *what = xasprintf("column `%s`", tc->name);
             diff_comment(x, DO_COLUMN, tt->schema, tt->name, DO_TABLE, tc->name, fc->comment,
                          tc->comment, fc, tc, what);
@@ -1981,7 +2007,10 @@ enum mark {
     MK_EARLY = 1u << 9,        /* to function: created before the tables */
     MK_TOGGLE = 1u << 10,      /* to trigger: ENABLE/DISABLE only */
     MK_GONE = 1u << 11,        /* from enum, type or function: dropped or recreated */
-    MK_EARLY_DROP = 1u << 12,  /* from check/exclusion: dropped before an enum it uses is rebuilt */
+    MK_EARLY_DROP = 1u << 12,  /* from check/exclusion: dropped before an enum it uses is rebuilt
+                                  or a function it calls is dropped */
+    MK_FUNC_DEFAULT = 1u << 13, /* from column: its default calls a function the script drops or
+                                   recreates: dropped early, set again when the table is altered */
 };
 
 struct sctx {
@@ -2080,8 +2109,9 @@ static int column_reshaped(struct sctx *s, const struct m_column *c)
            (marks(s, c) & (MK_ENUM_COL | MK_RECREATE_COL));
 }
 
-/* A column dropped, or whose type changes in any way: views using it must go first. */
-static int column_leaves_views(struct sctx *s, const struct m_column *c)
+/* A column dropped, or whose type changes in any way: views, triggers and foreign keys
+ * using it must go first. */
+static int column_leaves_dependents(struct sctx *s, const struct m_column *c)
 {
     const struct d_change *ch = change_of(s, c);
     return column_reshaped(s, c) ||
@@ -2262,7 +2292,7 @@ static void plan_views(struct sctx *s)
                     !strv_sorted_has(&ids[i], ft->name))
                     continue;
                 for (size_t c = 0; c < ft->n_columns && !hit; c++)
-                    hit = column_leaves_views(s, &ft->columns[c]) &&
+                    hit = column_leaves_dependents(s, &ft->columns[c]) &&
                           strv_sorted_has(&ids[i], ft->columns[c].name);
             }
             if (!hit)
@@ -2280,8 +2310,27 @@ static void plan_views(struct sctx *s)
 }
 
 /* Triggers: dropped or changed ones, those of recreated functions, those of new objects. */
-static void plan_triggers_of(struct sctx *s, const struct m_trigger *fv, size_t fn,
-                             const struct m_trigger *tv, size_t tn, int parent_new)
+/*
+ * A trigger naming a column (UPDATE OF, WHEN) whose type changes: PostgreSQL
+ * refuses the type change while the trigger exists.
+ */
+static int trigger_uses_retyped(struct sctx *s, const struct m_table *ft,
+                                const struct m_trigger *tr)
+{
+    struct strv ids = {0};
+    int found = 0;
+    if (!ft)
+        return 0;
+    ident_set(tr->definition, &ids);
+    for (size_t i = 0; i < ft->n_columns && !found; i++)
+        found = column_leaves_dependents(s, &ft->columns[i]) &&
+                strv_sorted_has(&ids, ft->columns[i].name);
+    strv_release(&ids);
+    return found;
+}
+
+static void plan_triggers_of(struct sctx *s, const struct m_table *ft, const struct m_trigger *fv,
+                             size_t fn, const struct m_trigger *tv, size_t tn, int parent_new)
 {
     const struct schema_model *f = s->from;
     for (size_t i = 0; i < fn; i++) {
@@ -2293,6 +2342,7 @@ static void plan_triggers_of(struct sctx *s, const struct m_trigger *fv, size_t 
         for (size_t k = 0; k < f->n_functions && !redo; k++)
             redo = (marks(s, &f->functions[k]) & MK_GONE) &&
                    mentions_raw(fr->definition, f->functions[k].name);
+        redo = redo || trigger_uses_retyped(s, ft, fr);
         if (redo) {
             mark(s, fr, MK_DROP);
             mark(s, find_trigger(tv, tn, fr->name), MK_CREATE);
@@ -2311,19 +2361,22 @@ static void plan_triggers(struct sctx *s)
     for (size_t i = 0; i < f->n_tables; i++) {
         const struct m_table *ft = &f->tables[i], *tt = to_table(s, ft);
         if (tt)
-            plan_triggers_of(s, ft->triggers, ft->n_triggers, tt->triggers, tt->n_triggers, 0);
+            plan_triggers_of(s, ft, ft->triggers, ft->n_triggers, tt->triggers, tt->n_triggers,
+                             0);
     }
     for (size_t i = 0; i < t->n_tables; i++)
         if (marks(s, &t->tables[i]) & MK_CREATE)
-            plan_triggers_of(s, NULL, 0, t->tables[i].triggers, t->tables[i].n_triggers, 1);
+            plan_triggers_of(s, NULL, NULL, 0, t->tables[i].triggers, t->tables[i].n_triggers,
+                             1);
     for (size_t i = 0; i < f->n_views; i++) {
         const struct m_view *fv = &f->views[i], *tv = to_view(s, fv);
         if (tv)
-            plan_triggers_of(s, fv->triggers, fv->n_triggers, tv->triggers, tv->n_triggers, 0);
+            plan_triggers_of(s, NULL, fv->triggers, fv->n_triggers, tv->triggers, tv->n_triggers,
+                             0);
     }
     for (size_t i = 0; i < t->n_views; i++)
         if (marks(s, &t->views[i]) & MK_CREATE)
-            plan_triggers_of(s, NULL, 0, t->views[i].triggers, t->views[i].n_triggers, 1);
+            plan_triggers_of(s, NULL, NULL, 0, t->views[i].triggers, t->views[i].n_triggers, 1);
 }
 
 /* The plain column names of a constraint's or index's keys; -1 when one is an expression. */
@@ -2362,10 +2415,12 @@ static int fk_needs_redo(struct sctx *s, const struct m_table *ft, const struct 
         return 0;
     if (marks(s, rt) & MK_DROP)
         return 1;
+    /* any type change of a key column, also by assignment cast: between the two
+     * ALTER TABLEs the key types may not be comparable (numeric against integer) */
     for (size_t i = 0; i < k->n_columns && !redo; i++)
-        redo = column_reshaped(s, find_column(ft, k->columns[i]));
+        redo = column_leaves_dependents(s, find_column(ft, k->columns[i]));
     for (size_t i = 0; i < k->n_ref_columns && !redo; i++) {
-        redo = column_reshaped(s, find_column(rt, k->ref_columns[i]));
+        redo = column_leaves_dependents(s, find_column(rt, k->ref_columns[i]));
         strv_push(&refs, xstrdup(k->ref_columns[i]));
     }
     for (size_t i = 0; i < rt->n_constraints && !redo; i++) {
@@ -2406,7 +2461,8 @@ static int touches_recreated(struct sctx *s, const struct m_table *ft, char *con
     return hit;
 }
 
-/* A definition that names an enum the script rebuilds: it cannot survive the rebuild. */
+/* A definition that names an enum the script rebuilds or a function it drops or recreates:
+ * it cannot survive that. */
 static int mentions_rebuilt(const struct strv *rebuilt, const char *definition)
 {
     struct strv ids = {0};
@@ -2442,9 +2498,15 @@ static void plan_keys(struct sctx *s)
 {
     const struct schema_model *f = s->from, *t = s->to;
     struct strv rebuilt = {0};
+    struct strv gone_functions = {0};
     for (size_t i = 0; i < s->d->n; i++)
         if (s->d->v[i].obj == DO_ENUM && (s->d->v[i].flags & DF_ENUM_REBUILD))
             strv_push(&rebuilt, xstrdup(((const struct m_enum *)s->d->v[i].from)->name));
+    for (size_t i = 0; i < f->n_functions; i++)
+        if (marks(s, &f->functions[i]) & MK_GONE) {
+            strv_push(&rebuilt, xstrdup(f->functions[i].name));
+            strv_push(&gone_functions, xstrdup(f->functions[i].name));
+        }
     for (size_t i = 0; i < f->n_tables; i++) {
         const struct m_table *ft = &f->tables[i], *tt = to_table(s, ft);
         if (!tt) {
@@ -2471,6 +2533,14 @@ static void plan_keys(struct sctx *s)
         }
         plan_indexes_of(s, &rebuilt, ft, ft->indexes, ft->n_indexes, tt->indexes, tt->n_indexes, 0);
     }
+    /* also on tables and columns that go: they go after the functions are dropped */
+    for (size_t i = 0; i < f->n_tables && gone_functions.n; i++)
+        for (size_t j = 0; j < f->tables[i].n_columns; j++) {
+            const struct m_column *fc = &f->tables[i].columns[j];
+            if (fc->default_expr && mentions_rebuilt(&gone_functions, fc->default_expr))
+                mark(s, fc, MK_FUNC_DEFAULT);
+        }
+    strv_release(&gone_functions);
     for (size_t i = 0; i < t->n_tables; i++) {
         const struct m_table *tt = &t->tables[i];
         int is_new = (marks(s, tt) & MK_CREATE) != 0;
@@ -2992,8 +3062,16 @@ static void order_by_mentions(size_t n, const char *const *names, const char *co
 {
     unsigned char *deps = xcalloc(n ? n * n : 1, 1);
     for (size_t i = 0; i < n; i++) {
-        struct strv w = {0};
+        struct strv w = {0}, ids = {0};
+        /* words find names in function bodies (string literals to the tokenizer),
+         * identifiers the quoted names with spaces or quotes in them */
         word_set(defs[i], &w);
+        ident_set(defs[i], &ids);
+        for (size_t k = 0; k < ids.n; k++)
+            strv_push(&w, ids.v[k]);
+        ids.n = 0;
+        strv_release(&ids);
+        strv_sort_unique(&w);
         for (size_t j = 0; j < n; j++)
             deps[i * n + j] = i != j && strv_sorted_has(&w, names[j]);
         strv_release(&w);
@@ -3193,12 +3271,52 @@ static void phase_drops_of_dependents(struct sctx *s)
     }
 }
 
+static void alter_column_stmt(struct sctx *s, const struct m_table *ft, const struct m_column *fc,
+                              const char *tail)
+{
+    buf_adds(&s->out, "ALTER TABLE ");
+    qname(s, &s->out, ft->schema, ft->name);
+    buf_adds(&s->out, " ALTER COLUMN ");
+    buf_add_ident(&s->out, fc->name);
+    buf_adds(&s->out, tail);
+}
+
+/*
+ * Identities go early, each in a statement of its own: the column keeps an implicit
+ * NOT NULL that only then can be dropped, and its sequence frees the name a SERIAL
+ * column's new sequence (created before the tables are altered) may take.
+ */
+static void drop_identities_early(struct sctx *s)
+{
+    for (size_t i = 0; i < s->d->n; i++) {
+        const struct d_change *c = &s->d->v[i];
+        const struct m_column *fc = c->from, *tc = c->to;
+        if (c->obj != DO_COLUMN || c->kind != D_CHANGE || (c->flags & DF_RECREATE) ||
+            !fc->identity || tc->identity)
+            continue;
+        step(s, "AlterTable");
+        buf_adds(&s->out, "ALTER TABLE ");
+        qname(s, &s->out, c->schema, c->parent);
+        buf_adds(&s->out, " ALTER COLUMN ");
+        buf_add_ident(&s->out, fc->name);
+        buf_adds(&s->out, " DROP IDENTITY");
+        end_stmt(s);
+    }
+}
+
 /* Checks and exclusions over a rebuilt enum go before the rebuild (added again after it). */
 static void drop_constraints_early(struct sctx *s)
 {
     const struct schema_model *f = s->from;
     for (size_t i = 0; i < f->n_tables; i++) {
         const struct m_table *ft = &f->tables[i];
+        for (size_t j = 0; j < ft->n_columns; j++) {
+            if (!(marks(s, &ft->columns[j]) & MK_FUNC_DEFAULT))
+                continue;
+            step(s, "AlterTable");
+            alter_column_stmt(s, ft, &ft->columns[j], " DROP DEFAULT");
+            end_stmt(s);
+        }
         for (size_t j = 0; j < ft->n_constraints; j++) {
             if (!(marks(s, &ft->constraints[j]) & MK_EARLY_DROP))
                 continue;
@@ -3250,6 +3368,34 @@ static void owned_by(struct sctx *s, const struct m_sequence *q)
     free(cn);
 }
 
+/*
+ * ALTER SEQUENCE refuses new bounds that exclude the sequence's current value
+ * ("RESTART value (1) cannot be less than MINVALUE (10)"), and the models do not
+ * know that value. When the bound the sequence counts away from moves past it
+ * (MINVALUE raised on an ascending sequence, MAXVALUE lowered on a descending
+ * one), move the value to the new bound first, only if it lies behind it: the
+ * next value is then the bound, and no value already handed out comes again. A
+ * bound moved the other way is left to fail: the values in use do not fit.
+ */
+static void move_into_bounds(struct sctx *s, const struct m_sequence *fq,
+                             const struct m_sequence *tq)
+{
+    int up = tq->increment > 0;
+    long long bound = up ? tq->min : tq->max;
+    if (up ? tq->min <= fq->min : tq->max >= fq->max)
+        return;
+    if (up ? bound > fq->max : bound < fq->min)
+        return; /* setval() under the old bounds cannot reach it either */
+    struct buf name = BUF_INIT;
+    qname(s, &name, tq->schema, tq->name);
+    buf_adds(&s->out, "SELECT setval(");
+    buf_add_literal(&s->out, name.data);
+    buf_addf(&s->out, ", %lld, false) FROM %s WHERE last_value %c %lld", bound, name.data,
+             up ? '<' : '>', bound);
+    end_stmt(s);
+    buf_release(&name);
+}
+
 static void phase_sequences(struct sctx *s)
 {
     for (size_t i = 0; i < s->d->n; i++) {
@@ -3285,6 +3431,8 @@ static void phase_sequences(struct sctx *s)
         int unown = fq->owned_by && !str_eq(fq->owned_by, tq->owned_by);
         if (o.len || unown)
             step(s, "AlterSequence");
+        if (o.len)
+            move_into_bounds(s, fq, tq);
         if (o.len) {
             buf_adds(&s->out, "ALTER SEQUENCE ");
             qname(s, &s->out, tq->schema, tq->name);
@@ -3378,16 +3526,6 @@ static void phase_create_enums_types(struct sctx *s)
     free(sel);
     free(names);
     free(defs);
-}
-
-static void alter_column_stmt(struct sctx *s, const struct m_table *ft, const struct m_column *fc,
-                              const char *tail)
-{
-    buf_adds(&s->out, "ALTER TABLE ");
-    qname(s, &s->out, ft->schema, ft->name);
-    buf_adds(&s->out, " ALTER COLUMN ");
-    buf_add_ident(&s->out, fc->name);
-    buf_adds(&s->out, tail);
 }
 
 static void phase_enum_rebuilds(struct sctx *s)
@@ -3588,18 +3726,24 @@ static void using_expr(struct sctx *s, struct buf *b, const struct m_column *fc,
     free(col);
 }
 
-/* The ALTER COLUMN clauses of a changed column. */
-static void alter_column_clauses(struct sctx *s, struct strv *cl, const struct m_column *fc,
-                                 const struct m_column *tc, const struct d_change *c)
+/*
+ * The ALTER COLUMN clauses of a changed column. DROP EXPRESSION goes to `pre`, a
+ * statement of its own before the others: in the same ALTER TABLE, PostgreSQL
+ * still sees a generated column when it checks a USING clause, and refuses to drop
+ * a column the expression uses.
+ */
+static void alter_column_clauses(struct sctx *s, struct strv *pre, struct strv *cl,
+                                 const struct m_column *fc, const struct m_column *tc,
+                                 const struct d_change *c)
 {
     unsigned m = marks(s, fc);
-    const char *def = m & MK_DEFAULT_SET    ? tc->default_expr
-                      : m & MK_DEFAULT_GONE ? NULL
-                                            : fc->default_expr;
+    const char *def = m & MK_DEFAULT_SET                       ? tc->default_expr
+                      : m & (MK_DEFAULT_GONE | MK_FUNC_DEFAULT) ? NULL
+                                                               : fc->default_expr;
     struct buf b = BUF_INIT;
     char *col = quote_ident(tc->name);
     if (fc->generated && !tc->generated)
-        strv_push(cl, xasprintf("ALTER COLUMN %s DROP EXPRESSION", col));
+        strv_push(pre, xasprintf("ALTER COLUMN %s DROP EXPRESSION", col));
     if (c->flags & (DF_TYPE_ASSIGN | DF_TYPE_CAST)) {
         if ((c->flags & DF_TYPE_CAST) && def) {
             /* the old default may not cast: drop it first (the DROP runs before the type
@@ -3631,7 +3775,7 @@ static void alter_column_clauses(struct sctx *s, struct strv *cl, const struct m
             buf_addf(&b, " (%s)", tc->identity_options);
         strv_push(cl, buf_detach(&b, NULL));
     } else if (fc->identity && !tc->identity) {
-        strv_push(cl, xasprintf("ALTER COLUMN %s DROP IDENTITY", col));
+        /* dropped by drop_identities_early() */
     } else if (tc->identity) {
         if (fc->identity != tc->identity)
             buf_addf(&b, " SET GENERATED %s", gen);
@@ -3683,7 +3827,7 @@ static void option_clauses(struct strv *cl, const char *from, const char *to)
 
 static void alter_table(struct sctx *s, const struct m_table *ft, const struct m_table *tt)
 {
-    struct strv cl = {0};
+    struct strv pre = {0}, cl = {0};
     struct buf b = BUF_INIT;
     const struct d_change *c;
     for (size_t i = 0; i < ft->n_constraints; i++)
@@ -3693,13 +3837,17 @@ static void alter_table(struct sctx *s, const struct m_table *ft, const struct m
             buf_add_ident(&b, ft->constraints[i].name);
             strv_push(&cl, buf_detach(&b, NULL));
         }
-    for (size_t i = 0; i < ft->n_columns; i++)
-        if ((c = change_of(s, &ft->columns[i])) && c->kind == D_DROP) {
-            buf_adds(&b, "DROP COLUMN ");
-            buf_add_ident(&b, ft->columns[i].name);
-            strv_push(&cl, buf_detach(&b, NULL));
-            warn_change(s, c);
-        }
+    /* generated columns first: PostgreSQL drops columns in the order given, and refuses
+     * one a generated column still uses */
+    for (int gen = 1; gen >= 0; gen--)
+        for (size_t i = 0; i < ft->n_columns; i++)
+            if (!ft->columns[i].generated == !gen && (c = change_of(s, &ft->columns[i])) &&
+                c->kind == D_DROP) {
+                buf_adds(&b, "DROP COLUMN ");
+                buf_add_ident(&b, ft->columns[i].name);
+                strv_push(&cl, buf_detach(&b, NULL));
+                warn_change(s, c);
+            }
     for (size_t i = 0; i < tt->n_columns; i++)
         if ((c = change_of(s, &tt->columns[i])) && c->kind == D_ADD) {
             buf_adds(&b, "ADD COLUMN     ");
@@ -3710,12 +3858,19 @@ static void alter_table(struct sctx *s, const struct m_table *ft, const struct m
                 comment_on_table_object(s, "COLUMN", tt->columns[i].name, tt->schema, tt->name,
                                         tt->columns[i].comment);
         }
-    for (size_t i = 0; i < tt->n_columns; i++)
+    for (size_t i = 0; i < tt->n_columns; i++) {
+        const struct m_column *fc = find_column(ft, tt->columns[i].name);
         if ((c = change_of(s, &tt->columns[i])) && c->kind == D_CHANGE &&
             !(c->flags & DF_RECREATE)) {
-            alter_column_clauses(s, &cl, c->from, &tt->columns[i], c);
+            alter_column_clauses(s, &pre, &cl, c->from, &tt->columns[i], c);
             warn_change(s, c);
+        } else if (!c && fc && (marks(s, fc) & MK_FUNC_DEFAULT) && tt->columns[i].default_expr) {
+            char *col = quote_ident(fc->name);
+            strv_push(&cl, xasprintf("ALTER COLUMN %s SET DEFAULT %s", col,
+                                     tt->columns[i].default_expr));
+            free(col);
         }
+    }
     for (size_t i = 0; i < tt->n_columns; i++)
         if ((c = change_of(s, &tt->columns[i])) && c->kind == D_CHANGE &&
             (c->flags & DF_RECREATE)) {
@@ -3747,14 +3902,18 @@ static void alter_table(struct sctx *s, const struct m_table *ft, const struct m
         if (!str_eq(ft->options, tt->options))
             option_clauses(&cl, ft->options, tt->options);
     }
-    if (cl.n) {
+    if (pre.n || cl.n)
         step(s, "AlterTable");
+    for (struct strv *v = &pre; v; v = v == &pre ? &cl : NULL) {
+        if (!v->n)
+            continue;
         buf_adds(&s->out, "ALTER TABLE ");
         qname(s, &s->out, ft->schema, ft->name);
         buf_addch(&s->out, ' ');
-        join_strs(&s->out, cl.v, cl.n, ",\n");
+        join_strs(&s->out, v->v, v->n, ",\n");
         end_stmt(s);
     }
+    strv_release(&pre);
     strv_release(&cl);
     buf_release(&b);
 }
@@ -3893,11 +4052,13 @@ static void create_table(struct sctx *s, const struct m_table *t)
             buf_adds(b, i ? ",\n    " : "\n    ");
             column_def(s, b, t, &t->columns[i]);
         }
-        /* the primary key first, after a blank line, as Prisma writes it */
+        /* the primary key first, after a blank line, as Prisma writes it; NOT VALID
+         * ones after the table (inside CREATE TABLE, PostgreSQL ignores NOT VALID) */
         for (int pass = 0; pass < 2; pass++)
             for (size_t i = 0; i < t->n_constraints; i++) {
                 const struct m_constraint *k = &t->constraints[i];
-                if (k->type == 'f' || (k->type == 'p') != !pass)
+                if (k->type == 'f' || (k->type == 'p') != !pass ||
+                    definition_not_valid(k->definition))
                     continue;
                 buf_adds(b, n_inline++ ? ",\n    " : t->n_columns ? ",\n\n    " : "\n    ");
                 add_constraint_clause(s, b, t->schema, k);
@@ -3908,6 +4069,15 @@ static void create_table(struct sctx *s, const struct m_table *t)
         if (t->options)
             buf_addf(b, " WITH (%s)", t->options);
         end_stmt(s);
+        for (size_t i = 0; i < t->n_constraints; i++) {
+            if (t->constraints[i].type == 'f' || !definition_not_valid(t->constraints[i].definition))
+                continue;
+            buf_adds(b, "ALTER TABLE ");
+            qname(s, b, t->schema, t->name);
+            buf_adds(b, " ADD ");
+            add_constraint_clause(s, b, t->schema, &t->constraints[i]);
+            end_stmt(s);
+        }
     }
     comments_of_new_table(s, t);
     for (size_t i = 0; i < t->n_constraints; i++)
@@ -4227,6 +4397,7 @@ char *diff_script(const struct schema_diff *d, const struct schema_model *from,
     phase_schemas_extensions(&s);
     phase_drops_of_dependents(&s);
     drop_constraints_early(&s);
+    drop_identities_early(&s);
     phase_sequences(&s);
     phase_create_enums_types(&s);
     phase_enum_rebuilds(&s);
