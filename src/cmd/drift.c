@@ -138,7 +138,8 @@ int cmd_drift(struct cmd_ctx *ctx, int argc, char **argv)
     if (dr.diff.n)
         lost_migrations(c, &d, &s, &lost, &n_lost);
 
-    if (mode && !strcmp(mode, "revert")) {
+    int revert = mode && !strcmp(mode, "revert");
+    if (revert) {
         /* live -> expected: undo what was done outside the migrations */
         struct schema_diff back = {0};
         diff_models(&dr.live, &dr.expected, &back);
@@ -150,7 +151,7 @@ int cmd_drift(struct cmd_ctx *ctx, int argc, char **argv)
             goto out;
     }
     if (!ctx->json) {
-        if (mode && !strcmp(mode, "revert")) {
+        if (revert) {
             fputs(script, stdout);
             if (script[0] && script[strlen(script) - 1] != '\n')
                 putchar('\n');

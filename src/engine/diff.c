@@ -1128,6 +1128,117 @@ static const char *type_word(const struct m_type *t)
     return t->kind == 'd' ? "domain" : "composite type";
 }
 
+static int definition_not_valid(const char *def)
+{
+    size_t n = def ? strlen(def) : 0;
+    return n >= 9 && !strcmp(def + n - 9, "NOT VALID");
+}
+
+/* A domain's definition taken apart: "base [COLLATE c] [NOT NULL] [DEFAULT e]
+ * [CONSTRAINT name check]..." as the catalog reader writes it. */
+struct domain_parts {
+    char *head; /* the base type and collation */
+    int not_null;
+    char *default_expr;
+    struct strv names, checks; /* the constraints, by name */
+};
+
+static char *trimmed_copy(const char *p, size_t n)
+{
+    while (n && isspace((unsigned char)*p))
+        p++, n--;
+    while (n && isspace((unsigned char)p[n - 1]))
+        n--;
+    return xstrndup(p, n);
+}
+
+static void domain_parse(const char *def, struct domain_parts *d)
+{
+    size_t pos = 0, head_end = 0, part = 0, name_end = 0;
+    int depth = 0, in = 0; /* 0 head, 1 default, 2 constraint */
+    struct tok t, prev = {0};
+    char *name = NULL;
+    memset(d, 0, sizeof(*d));
+    if (!def)
+        def = "";
+    head_end = strlen(def);
+    for (;;) {
+        tok_next(def, &pos, &t);
+        int end = t.kind == TK_END;
+        size_t st = end ? strlen(def) : (size_t)(t.p - def);
+        int key = !end && depth == 0 &&
+                  (tok_is(&t, "DEFAULT") || tok_is(&t, "CONSTRAINT") ||
+                   (in == 0 && tok_is(&t, "NULL") && tok_is(&prev, "NOT")));
+        if (end || key) {
+            size_t stop = st;
+            if (!end && tok_is(&t, "NULL"))
+                stop = (size_t)(prev.p - def);
+            if (in == 0 && stop < head_end)
+                head_end = stop;
+            else if (in == 1)
+                d->default_expr = trimmed_copy(def + part, stop - part);
+            else if (in == 2 && name) {
+                strv_push(&d->names, name);
+                strv_push(&d->checks, trimmed_copy(def + name_end, stop - name_end));
+                name = NULL;
+            }
+        }
+        if (end)
+            break;
+        if (key && tok_is(&t, "NULL")) {
+            d->not_null = 1;
+        } else if (key && tok_is(&t, "DEFAULT")) {
+            in = 1;
+            part = pos;
+        } else if (key) { /* CONSTRAINT name */
+            in = 2;
+            tok_next(def, &pos, &t);
+            name = tok_ident(&t);
+            if (!name)
+                name = xstrndup(t.p, t.len);
+            name_end = pos;
+        } else if (tok_op(&t, "(")) {
+            depth++;
+        } else if (tok_op(&t, ")")) {
+            depth--;
+        }
+        prev = t;
+    }
+    free(name);
+    d->head = trimmed_copy(def, head_end);
+}
+
+static void domain_parts_release(struct domain_parts *d)
+{
+    free(d->head);
+    free(d->default_expr);
+    strv_release(&d->names);
+    strv_release(&d->checks);
+}
+
+static int domain_check_index(const struct domain_parts *d, const char *name)
+{
+    for (size_t i = 0; i < d->names.n; i++)
+        if (!strcmp(d->names.v[i], name))
+            return (int)i;
+    return -1;
+}
+
+/* A domain whose base type and collation stay is altered in place (ALTER DOMAIN):
+ * recreating it would need every column of that type gone first. */
+static int domain_alterable(const struct m_type *f, const struct m_type *t)
+{
+    struct domain_parts a, b;
+    if (f->kind != 'd' || t->kind != 'd')
+        return 0;
+    domain_parse(f->definition, &a);
+    domain_parse(t->definition, &b);
+    int same = !strcmp(a.head, b.head);
+    domain_parts_release(&a);
+    domain_parts_release(&b);
+    return same;
+}
+
 static void diff_types(struct dctx *x)
 {
     const struct schema_model *f = x->from, *t = x->to;
@@ -1139,7 +1250,31 @@ static void diff_types(struct dctx *x)
                 add_change(x, DO_TYPE, D_ADD, tt->schema, NULL, tt->name, NULL, tt);
             set_summary(c, "Added the %s `%s` (%s)", type_word(tt), name, or_none(tt->definition));
         } else {
-            if (ft->kind != tt->kind || !str_eq(ft->definition, tt->definition)) {
+            if (!str_eq(ft->definition, tt->definition) && domain_alterable(ft, tt)) {
+                struct d_change *c =
+                    add_change(x, DO_TYPE, D_CHANGE, tt->schema, NULL, tt->name, ft, tt);
+                c->flags = DF_REPLACE;
+                set_summary(c, "Changed the domain `%s` (%s -> %s)", name,
+                            or_none(ft->definition), or_none(tt->definition));
+                struct domain_parts a, b;
+                domain_parse(ft->definition, &a);
+                domain_parse(tt->definition, &b);
+                int checks = b.not_null && !a.not_null;
+                for (size_t k = 0; k < b.names.n && !checks; k++) {
+                    int j = domain_check_index(&a, b.names.v[k]);
+                    checks = (j < 0 || strcmp(a.checks.v[j], b.checks.v[k])) &&
+                             !definition_not_valid(b.checks.v[k]);
+                }
+                if (checks) {
+                    c->data_dependent = 1;
+                    add_warning(c,
+                                "The domain `%s` gets a new constraint. This step will fail if "
+                                "values already stored in columns of that type violate it.",
+                                tt->name);
+                }
+                domain_parts_release(&a);
+                domain_parts_release(&b);
+            } else if (ft->kind != tt->kind || !str_eq(ft->definition, tt->definition)) {
                 struct d_change *c =
                     add_change(x, DO_TYPE, D_CHANGE, tt->schema, NULL, tt->name, ft, tt);
                 set_summary(c, "Changed the %s `%s` (dropped and recreated as %s)", type_word(tt),
@@ -1526,12 +1661,6 @@ static int has_primary_key(const struct m_table *t)
         if (t->constraints[i].type == 'p')
             return 1;
     return 0;
-}
-
-static int definition_not_valid(const char *def)
-{
-    size_t n = def ? strlen(def) : 0;
-    return n >= 9 && !strcmp(def + n - 9, "NOT VALID");
 }
 
 static int same_strs(char *const *a, size_t na, char *const *b, size_t nb)
@@ -2157,6 +2286,10 @@ static void plan_objects(struct sctx *s)
         }
         case DO_ENUM:
         case DO_TYPE:
+            if (c->obj == DO_TYPE && (c->flags & DF_REPLACE)) {
+                mark(s, c->to, MK_REPLACE);
+                break;
+            }
             if (c->kind != D_ADD)
                 mark(s, c->from, MK_GONE);
             if (c->kind != D_DROP && c->obj == DO_TYPE)
@@ -3448,8 +3581,45 @@ static void phase_sequences(struct sctx *s)
     }
 }
 
+/*
+ * A sequence that stays while the script drops its owner column (the column or its
+ * table dropped or recreated): PostgreSQL would drop the sequence with it.
+ */
+static int owner_goes(struct sctx *s, const struct m_sequence *fq, const struct m_sequence *tq)
+{
+    const struct m_table *ft;
+    const struct m_column *fc;
+    if (!tq || !str_eq(fq->owned_by, tq->owned_by) || sequence_owner(s->from, fq, &ft, &fc))
+        return 0;
+    const struct d_change *c = change_of(s, fc);
+    return !to_table(s, ft) || (c && (c->kind == D_DROP || (c->flags & DF_RECREATE)));
+}
+
+/* Such sequences are detached first, and owned again in phase_sequence_owners(). */
+static void detach_sequences_early(struct sctx *s)
+{
+    for (size_t i = 0; i < s->from->n_sequences; i++) {
+        const struct m_sequence *fq = &s->from->sequences[i],
+                                *tq = find_sequence(s->to, fq->schema, fq->name);
+        if (!owner_goes(s, fq, tq))
+            continue;
+        struct m_sequence none = *tq;
+        none.owned_by = NULL;
+        step(s, "AlterSequence");
+        owned_by(s, &none);
+    }
+}
+
 static void phase_sequence_owners(struct sctx *s)
 {
+    for (size_t i = 0; i < s->from->n_sequences; i++) {
+        const struct m_sequence *fq = &s->from->sequences[i],
+                                *tq = find_sequence(s->to, fq->schema, fq->name);
+        if (owner_goes(s, fq, tq)) {
+            step(s, "AlterSequence");
+            owned_by(s, tq);
+        }
+    }
     for (size_t i = 0; i < s->d->n; i++) {
         const struct d_change *c = &s->d->v[i];
         const struct m_sequence *fq = c->from, *tq = c->to;
@@ -3460,6 +3630,83 @@ static void phase_sequence_owners(struct sctx *s)
         step(s, "AlterSequence");
         owned_by(s, tq);
     }
+}
+
+static void alter_domain_stmt(struct sctx *s, const struct m_type *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void alter_domain_stmt(struct sctx *s, const struct m_type *t, const char *fmt, ...)
+{
+    va_list ap;
+    buf_adds(&s->out, "ALTER DOMAIN ");
+    qname(s, &s->out, t->schema, t->name);
+    buf_addch(&s->out, ' ');
+    va_start(ap, fmt);
+    buf_vaddf(&s->out, fmt, ap);
+    va_end(ap);
+    end_stmt(s);
+}
+
+/* ALTER DOMAIN: constraints that go or change dropped first, then the rest. */
+static void alter_domain(struct sctx *s, const struct m_type *ft, const struct m_type *tt)
+{
+    struct domain_parts a, b;
+    domain_parse(ft->definition, &a);
+    domain_parse(tt->definition, &b);
+    step(s, "AlterDomain");
+    warn_change(s, change_of(s, tt));
+    for (size_t i = 0; i < a.names.n; i++) {
+        int j = domain_check_index(&b, a.names.v[i]);
+        if (j < 0 || strcmp(a.checks.v[i], b.checks.v[j])) {
+            char *q = quote_ident(a.names.v[i]);
+            alter_domain_stmt(s, tt, "DROP CONSTRAINT %s", q);
+            free(q);
+        }
+    }
+    if (a.not_null != b.not_null)
+        alter_domain_stmt(s, tt, "%s NOT NULL", b.not_null ? "SET" : "DROP");
+    if (!str_eq(a.default_expr, b.default_expr)) {
+        if (b.default_expr)
+            alter_domain_stmt(s, tt, "SET DEFAULT %s", b.default_expr);
+        else
+            alter_domain_stmt(s, tt, "DROP DEFAULT");
+    }
+    for (size_t i = 0; i < b.names.n; i++) {
+        int j = domain_check_index(&a, b.names.v[i]);
+        if (j < 0 || strcmp(a.checks.v[j], b.checks.v[i])) {
+            char *q = quote_ident(b.names.v[i]);
+            alter_domain_stmt(s, tt, "ADD CONSTRAINT %s %s", q, b.checks.v[i]);
+            free(q);
+        }
+    }
+    domain_parts_release(&a);
+    domain_parts_release(&b);
+}
+
+/* CREATE DOMAIN (after "CREATE DOMAIN name"), ended; NOT VALID constraints, which
+ * CREATE DOMAIN does not take, are added after it. */
+static void create_domain_rest(struct sctx *s, const struct m_type *t)
+{
+    struct domain_parts d;
+    domain_parse(t->definition, &d);
+    buf_addf(&s->out, " AS %s", d.head);
+    if (d.not_null)
+        buf_adds(&s->out, " NOT NULL");
+    if (d.default_expr)
+        buf_addf(&s->out, " DEFAULT %s", d.default_expr);
+    for (size_t i = 0; i < d.checks.n; i++)
+        if (!definition_not_valid(d.checks.v[i])) {
+            char *q = quote_ident(d.names.v[i]);
+            buf_addf(&s->out, " CONSTRAINT %s %s", q, d.checks.v[i]);
+            free(q);
+        }
+    end_stmt(s);
+    for (size_t i = 0; i < d.checks.n; i++)
+        if (definition_not_valid(d.checks.v[i])) {
+            char *q = quote_ident(d.names.v[i]);
+            alter_domain_stmt(s, t, "ADD CONSTRAINT %s %s", q, d.checks.v[i]);
+            free(q);
+        }
+    domain_parts_release(&d);
 }
 
 static void phase_create_enums_types(struct sctx *s)
@@ -3513,12 +3760,13 @@ static void phase_create_enums_types(struct sctx *s)
         buf_addf(&s->out, "CREATE %s ", kw);
         qname(s, &s->out, tt->schema, tt->name);
         if (tt->kind == 'd')
-            buf_addf(&s->out, " AS %s", tt->definition ? tt->definition : "");
+            create_domain_rest(s, tt);
         else if (tt->definition && tt->definition[0] == '(')
             buf_addf(&s->out, " AS %s", tt->definition);
         else
             buf_addf(&s->out, " AS (%s)", tt->definition ? tt->definition : "");
-        end_stmt(s);
+        if (tt->kind != 'd')
+            end_stmt(s);
         if (tt->comment)
             comment_on(s, kw, tt->schema, tt->name, NULL, tt->comment);
     }
@@ -3526,6 +3774,9 @@ static void phase_create_enums_types(struct sctx *s)
     free(sel);
     free(names);
     free(defs);
+    for (size_t i = 0; i < t->n_types; i++)
+        if (marks(s, &t->types[i]) & MK_REPLACE)
+            alter_domain(s, find_type(f, t->types[i].schema, t->types[i].name), &t->types[i]);
 }
 
 static void phase_enum_rebuilds(struct sctx *s)
@@ -4399,6 +4650,7 @@ char *diff_script(const struct schema_diff *d, const struct schema_model *from,
     drop_constraints_early(&s);
     drop_identities_early(&s);
     phase_sequences(&s);
+    detach_sequences_early(&s);
     phase_create_enums_types(&s);
     phase_enum_rebuilds(&s);
     phase_functions(&s, 1);

@@ -105,10 +105,10 @@ void diff_release(struct schema_diff *d);
  * one transaction, so a script that also uses the new value gets a warning
  * telling to move the ADD VALUE into a migration of its own. Unlike Prisma's,
  * the enum rebuild for removed values carries no BEGIN/COMMIT of its own.
- * Caller frees.
+ * Never NULL; caller frees.
  */
 char *diff_script(const struct schema_diff *d, const struct schema_model *from,
-                  const struct schema_model *to);
+                  const struct schema_model *to) __attribute__((returns_nonnull));
 
 /*
  * A readable summary grouped by table, e.g.

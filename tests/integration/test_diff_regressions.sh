@@ -217,3 +217,62 @@ CREATE TABLE "T" ("id" INTEGER PRIMARY KEY);
 EOF2
     round_trip
 }
+
+test_sequence_owned_by_a_column_made_generated_survives() {
+    cat >a.sql <<'EOF2'
+CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "k" TEXT, "name" TEXT);
+CREATE SEQUENCE "counter" AS integer MINVALUE 10 START WITH 198;
+ALTER SEQUENCE "counter" OWNED BY "T"."name";
+INSERT INTO "T" VALUES (1, 'a', 'b');
+EOF2
+    cat >b.sql <<'EOF2'
+CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "k" TEXT, "name" TEXT GENERATED ALWAYS AS (upper("k")) STORED);
+CREATE SEQUENCE "counter" AS integer MINVALUE 10 START WITH 198;
+ALTER SEQUENCE "counter" OWNED BY "T"."name";
+EOF2
+    round_trip
+}
+
+test_domain_constraints_default_and_not_null_altered_in_place() {
+    cat >a.sql <<'EOF2'
+CREATE DOMAIN "Positive" AS text CONSTRAINT "Positive_check" CHECK (char_length(VALUE) > 0);
+CREATE DOMAIN "Qty" AS integer DEFAULT 1 CONSTRAINT "a" CHECK (VALUE > 0) CONSTRAINT "b" CHECK (VALUE < 100);
+CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "note" "Positive", "n" "Qty");
+CREATE VIEW "V" AS SELECT "note", "n" FROM "T";
+INSERT INTO "T" VALUES (1, 'x', 5);
+EOF2
+    cat >b.sql <<'EOF2'
+CREATE DOMAIN "Positive" AS text NOT NULL CONSTRAINT "Positive_check" CHECK (VALUE <> '');
+CREATE DOMAIN "Qty" AS integer CONSTRAINT "a" CHECK (VALUE > 0);
+ALTER DOMAIN "Qty" ADD CONSTRAINT "c" CHECK (VALUE <> 13) NOT VALID;
+CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "note" "Positive", "n" "Qty");
+CREATE VIEW "V" AS SELECT "note", "n" FROM "T";
+EOF2
+    round_trip || return
+    m_contains 'ALTER DOMAIN "Qty" DROP CONSTRAINT "b";'
+    DATABASE_URL=$(new_db reverse) || return
+    rm -rf "$M"
+    mv a.sql c.sql && mv b.sql a.sql && mv c.sql b.sql
+    round_trip
+}
+
+test_domain_changed_while_a_table_using_it_is_dropped() {
+    cat >a.sql <<'EOF2'
+CREATE DOMAIN "Positive" AS text CHECK (VALUE <> '');
+CREATE TABLE "M" ("id" INTEGER PRIMARY KEY, "note" "Positive");
+EOF2
+    cat >b.sql <<'EOF2'
+CREATE DOMAIN "Positive" AS text CHECK (char_length(VALUE) > 0);
+EOF2
+    round_trip
+}
+
+test_new_domain_with_a_not_valid_constraint() {
+    : >a.sql
+    cat >b.sql <<'EOF2'
+CREATE DOMAIN "Qty" AS integer NOT NULL DEFAULT 1 CONSTRAINT "a" CHECK (VALUE > 0);
+ALTER DOMAIN "Qty" ADD CONSTRAINT "c" CHECK (VALUE <> 13) NOT VALID;
+EOF2
+    round_trip || return
+    m_contains 'ALTER DOMAIN "Qty" ADD CONSTRAINT "c" CHECK ((VALUE <> 13)) NOT VALID;'
+}
