@@ -1545,14 +1545,6 @@ static void diff_column_pair(struct dctx *x, const struct m_table *ft, const str
                 add_note(&what, "no longer an identity column");
             } else {
                 add_note(&what, "identity %s", tc->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
-                if (!fc->identity) {
-                    tmp.data_dependent = 1;
-                    add_warning(&tmp,
-                                "Made the column `%s` on the `%s` table an identity column. Its "
-                                "sequence does not start after the values already in the "
-                                "column, so new rows may collide with them.",
-                                C, T);
-                }
             }
         } else if (tc->identity && !str_eq(fc->identity_options, tc->identity_options)) {
             add_note(&what, "identity options (%s) -> (%s)", or_none(fc->identity_options),
@@ -3709,6 +3701,47 @@ static void create_domain_rest(struct sctx *s, const struct m_type *t)
     domain_parts_release(&d);
 }
 
+/*
+ * A column that already holds values and gets a new sequence (made an identity or
+ * a SERIAL): when the values reach the sequence's start, the sequence goes on after
+ * the largest, so that new rows do not collide with the rows already there.
+ */
+static void sequences_past_existing_values(struct sctx *s)
+{
+    for (size_t i = 0; i < s->d->n; i++) {
+        const struct d_change *c = &s->d->v[i];
+        const struct m_column *fc = c->from, *tc = c->to;
+        if (c->obj != DO_COLUMN || c->kind != D_CHANGE || (c->flags & DF_RECREATE))
+            continue;
+        const struct m_table *ft = find_table(s->from, c->schema, c->parent),
+                             *tt = find_table(s->to, c->schema, c->parent);
+        if (!ft || !tt || !to_table(s, ft))
+            continue;
+        const struct m_sequence *q = serial_sequence(s->to, tt, tc);
+        int fresh = (tc->identity && !fc->identity) ||
+                    (q && !find_sequence(s->from, q->schema, q->name));
+        if (!fresh)
+            continue;
+        struct buf table = BUF_INIT, seq = BUF_INIT;
+        char *col = quote_ident(tc->name);
+        qname(s, &table, tt->schema, tt->name);
+        buf_adds(&seq, "pg_get_serial_sequence(");
+        buf_add_literal(&seq, table.data);
+        buf_adds(&seq, ", ");
+        buf_add_literal(&seq, tc->name);
+        buf_addch(&seq, ')');
+        step(s, "AlterSequence");
+        buf_addf(&s->out,
+                 "SELECT setval(%s, max(%s)) FROM %s\nHAVING max(%s) >= (SELECT seqstart FROM "
+                 "pg_catalog.pg_sequence WHERE seqrelid = %s::regclass)",
+                 seq.data, col, table.data, col, seq.data);
+        end_stmt(s);
+        free(col);
+        buf_release(&table);
+        buf_release(&seq);
+    }
+}
+
 static void phase_create_enums_types(struct sctx *s)
 {
     const struct schema_model *f = s->from, *t = s->to;
@@ -4663,6 +4696,7 @@ char *diff_script(const struct schema_diff *d, const struct schema_model *from,
     phase_late_drops(&s);
     phase_create_tables(&s);
     phase_sequence_owners(&s);
+    sequences_past_existing_values(&s);
     phase_functions(&s, 0);
     phase_indexes_fks(&s);
     phase_views(&s);
