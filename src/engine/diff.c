@@ -1134,6 +1134,16 @@ static int definition_not_valid(const char *def)
     return n >= 9 && !strcmp(def + n - 9, "NOT VALID");
 }
 
+static int same_strs(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        if (!str_eq(a[i], b[i]))
+            return 0;
+    return 1;
+}
+
 /* A domain's definition taken apart: "base [COLLATE c] [NOT NULL] [DEFAULT e]
  * [CONSTRAINT name check]..." as the catalog reader writes it. */
 struct domain_parts {
@@ -1239,6 +1249,75 @@ static int domain_alterable(const struct m_type *f, const struct m_type *t)
     return same;
 }
 
+/* A composite type's attributes, from its definition "(a text, \"B\" integer)": names
+ * (unquoted) and the text after each (type and collation). */
+static void composite_parse(const char *def, struct strv *names, struct strv *types)
+{
+    size_t pos = 0, start = 0;
+    int depth = 0;
+    char *name = NULL;
+    struct tok t;
+    if (!def)
+        return;
+    for (;;) {
+        tok_next(def, &pos, &t);
+        if (t.kind == TK_END)
+            break;
+        if (tok_op(&t, "(") && depth++ == 0) {
+            start = pos;
+            continue;
+        }
+        int close = tok_op(&t, ")") && --depth == 0;
+        if (close || (depth == 1 && tok_op(&t, ","))) {
+            if (name) {
+                strv_push(names, name);
+                strv_push(types, trimmed_copy(def + start, (size_t)(t.p - def) - start));
+                name = NULL;
+            }
+            start = pos;
+        } else if (depth == 1 && !name && (size_t)(t.p - def) >= start) {
+            name = tok_ident(&t);
+            if (!name)
+                name = xstrndup(t.p, t.len);
+            start = pos;
+        }
+        if (close)
+            break;
+    }
+    free(name);
+}
+
+/*
+ * A composite type changed only by attributes dropped and attributes added at the
+ * end is altered in place (ALTER TYPE ... DROP/ADD ATTRIBUTE works while columns
+ * use the type; changing an attribute's type does not).
+ */
+static int composite_alterable(const struct m_type *f, const struct m_type *t)
+{
+    struct strv fn = {0}, ft = {0}, tn = {0}, tt = {0}, result = {0};
+    int ok = f->kind == 'c' && t->kind == 'c';
+    if (ok) {
+        composite_parse(f->definition, &fn, &ft);
+        composite_parse(t->definition, &tn, &tt);
+        for (size_t i = 0; i < fn.n; i++)
+            for (size_t j = 0; j < tn.n; j++)
+                if (!strcmp(fn.v[i], tn.v[j])) {
+                    ok &= !strcmp(ft.v[i], tt.v[j]);
+                    strv_push(&result, xstrdup(fn.v[i]));
+                }
+        for (size_t j = 0; j < tn.n; j++)
+            if (!strv_has(&fn, tn.v[j]))
+                strv_push(&result, xstrdup(tn.v[j]));
+        ok &= same_strs(result.v, result.n, tn.v, tn.n) && tn.n > 0;
+    }
+    strv_release(&fn);
+    strv_release(&ft);
+    strv_release(&tn);
+    strv_release(&tt);
+    strv_release(&result);
+    return ok;
+}
+
 static void diff_types(struct dctx *x)
 {
     const struct schema_model *f = x->from, *t = x->to;
@@ -1274,6 +1353,30 @@ static void diff_types(struct dctx *x)
                 }
                 domain_parts_release(&a);
                 domain_parts_release(&b);
+            } else if (!str_eq(ft->definition, tt->definition) && composite_alterable(ft, tt)) {
+                struct d_change *c =
+                    add_change(x, DO_TYPE, D_CHANGE, tt->schema, NULL, tt->name, ft, tt);
+                c->flags = DF_REPLACE;
+                set_summary(c, "Changed the composite type `%s` (%s -> %s)", name,
+                            or_none(ft->definition), or_none(tt->definition));
+                if (strlen(ft->definition) > 2) { /* attributes dropped lose their values */
+                    struct strv fn = {0}, fty = {0}, tn = {0}, tty = {0};
+                    composite_parse(ft->definition, &fn, &fty);
+                    composite_parse(tt->definition, &tn, &tty);
+                    for (size_t k = 0; k < fn.n; k++)
+                        if (!strv_has(&tn, fn.v[k])) {
+                            c->destructive = 1;
+                            add_warning(c,
+                                        "You are about to drop the attribute `%s` of the "
+                                        "composite type `%s`. The values stored in it will be "
+                                        "lost.",
+                                        fn.v[k], tt->name);
+                        }
+                    strv_release(&fn);
+                    strv_release(&fty);
+                    strv_release(&tn);
+                    strv_release(&tty);
+                }
             } else if (ft->kind != tt->kind || !str_eq(ft->definition, tt->definition)) {
                 struct d_change *c =
                     add_change(x, DO_TYPE, D_CHANGE, tt->schema, NULL, tt->name, ft, tt);
@@ -1653,16 +1756,6 @@ static int has_primary_key(const struct m_table *t)
         if (t->constraints[i].type == 'p')
             return 1;
     return 0;
-}
-
-static int same_strs(char *const *a, size_t na, char *const *b, size_t nb)
-{
-    if (na != nb)
-        return 0;
-    for (size_t i = 0; i < na; i++)
-        if (!str_eq(a[i], b[i]))
-            return 0;
-    return 1;
 }
 
 /*
@@ -3674,6 +3767,38 @@ static void alter_domain(struct sctx *s, const struct m_type *ft, const struct m
     domain_parts_release(&b);
 }
 
+/* ALTER TYPE ... DROP ATTRIBUTE ..., ADD ATTRIBUTE ... (composite_alterable() holds). */
+static void alter_composite(struct sctx *s, const struct m_type *ft, const struct m_type *tt)
+{
+    struct strv fn = {0}, fty = {0}, tn = {0}, tty = {0}, cl = {0};
+    composite_parse(ft->definition, &fn, &fty);
+    composite_parse(tt->definition, &tn, &tty);
+    for (size_t i = 0; i < fn.n; i++)
+        if (!strv_has(&tn, fn.v[i])) {
+            char *q = quote_ident(fn.v[i]);
+            strv_push(&cl, xasprintf("DROP ATTRIBUTE %s", q));
+            free(q);
+        }
+    for (size_t i = 0; i < tn.n; i++)
+        if (!strv_has(&fn, tn.v[i])) {
+            char *q = quote_ident(tn.v[i]);
+            strv_push(&cl, xasprintf("ADD ATTRIBUTE %s %s", q, tty.v[i]));
+            free(q);
+        }
+    step(s, "AlterType");
+    warn_change(s, change_of(s, tt));
+    buf_adds(&s->out, "ALTER TYPE ");
+    qname(s, &s->out, tt->schema, tt->name);
+    buf_addch(&s->out, ' ');
+    join_strs(&s->out, cl.v, cl.n, ",\n");
+    end_stmt(s);
+    strv_release(&fn);
+    strv_release(&fty);
+    strv_release(&tn);
+    strv_release(&tty);
+    strv_release(&cl);
+}
+
 /* CREATE DOMAIN (after "CREATE DOMAIN name"), ended; NOT VALID constraints, which
  * CREATE DOMAIN does not take, are added after it. */
 static void create_domain_rest(struct sctx *s, const struct m_type *t)
@@ -3808,8 +3933,13 @@ static void phase_create_enums_types(struct sctx *s)
     free(names);
     free(defs);
     for (size_t i = 0; i < t->n_types; i++)
-        if (marks(s, &t->types[i]) & MK_REPLACE)
-            alter_domain(s, find_type(f, t->types[i].schema, t->types[i].name), &t->types[i]);
+        if (marks(s, &t->types[i]) & MK_REPLACE) {
+            const struct m_type *ft = find_type(f, t->types[i].schema, t->types[i].name);
+            if (t->types[i].kind == 'd')
+                alter_domain(s, ft, &t->types[i]);
+            else
+                alter_composite(s, ft, &t->types[i]);
+        }
 }
 
 static void phase_enum_rebuilds(struct sctx *s)

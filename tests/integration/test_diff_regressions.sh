@@ -302,3 +302,30 @@ EOF2
     round_trip || return
     m_contains 'ALTER DOMAIN "Qty" ADD CONSTRAINT "c" CHECK ((VALUE <> 13)) NOT VALID;'
 }
+
+test_composite_attributes_dropped_and_added_in_place_while_used() {
+    cat >a.sql <<'EOF2'
+CREATE TYPE "Address" AS ("street" text, "zip" integer, "Country Code" text);
+CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "home" "Address");
+INSERT INTO "T" VALUES (1, ROW('Main St', 12345, 'FR'));
+EOF2
+    cat >b.sql <<'EOF2'
+CREATE TYPE "Address" AS ("street" text, "Country Code" text, "x""y" numeric(4,1));
+CREATE TABLE "T" ("id" INTEGER PRIMARY KEY, "home" "Address");
+EOF2
+    round_trip || return
+    m_contains 'ALTER TYPE "Address" DROP ATTRIBUTE "zip",'
+    m_contains "The values stored in it will be lost."
+    assert_eq "$(psql_val 'SELECT ("home")."street" || (("home")."Country Code") FROM "T"' "$DATABASE_URL")" "Main StFR"
+}
+
+test_composite_attribute_type_change_recreates_the_type() {
+    cat >a.sql <<'EOF2'
+CREATE TYPE "Pair" AS ("a" integer, "b" text);
+EOF2
+    cat >b.sql <<'EOF2'
+CREATE TYPE "Pair" AS ("a" bigint, "b" text);
+EOF2
+    round_trip || return
+    m_contains 'DROP TYPE "Pair";'
+}
