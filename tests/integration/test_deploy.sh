@@ -366,7 +366,7 @@ CREATE TABLE u (id int);'
             [[ $(psql_val "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(5)%' AND state = 'active'") == 1 ]] && break
             sleep 0.05
         done
-        psql_val "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pgmig'" >/dev/null
+        psql_val "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pgmig' AND datname = current_database()" >/dev/null
     ) &
     local killer=$!
     run_pgmig deploy
