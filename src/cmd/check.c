@@ -47,8 +47,7 @@ static void add_problem(struct check_run *cr, struct pm_err *p)
 }
 
 __attribute__((format(printf, 4, 5))) static void outcome(struct check_run *cr, const char *name,
-                                                         const char *status, const char *fmt,
-                                                         ...)
+                                                          const char *status, const char *fmt, ...)
 {
     va_list ap;
     struct outcome *o = &cr->v[cr->n++];
@@ -90,10 +89,11 @@ static void check_lint(const struct migdir *d, size_t from, struct check_run *cr
         pm_err_next(&p, "pgmig lint --explain %s", info->id);
         add_problem(cr, &p);
     }
-    outcome(cr, "lint", r.errors ? "failed" : "ok", "%zu error%s, %zu warning%s in %zu "
-                                                    "migration%s%s",
-            r.errors, r.errors == 1 ? "" : "s", r.warnings, r.warnings == 1 ? "" : "s",
-            d->n - from, d->n - from == 1 ? "" : "s", from ? " not yet applied" : "");
+    outcome(cr, "lint", r.errors ? "failed" : "ok",
+            "%zu error%s, %zu warning%s in %zu "
+            "migration%s%s",
+            r.errors, r.errors == 1 ? "" : "s", r.warnings, r.warnings == 1 ? "" : "s", d->n - from,
+            d->n - from == 1 ? "" : "s", from ? " not yet applied" : "");
 out:
     lint_report_release(&r);
     pm_err_release(&e);
@@ -101,8 +101,7 @@ out:
 
 /* The live database against what its applied migrations create. */
 static void check_drift(struct cmd_ctx *ctx, struct pg_conn *c, const struct migdir *d,
-                        const struct state *s, const struct pg_url *shadow,
-                        struct check_run *cr)
+                        const struct state *s, const struct pg_url *shadow, struct check_run *cr)
 {
     struct drift_report dr;
     struct pm_err e = PM_ERR_INIT;
@@ -113,10 +112,10 @@ static void check_drift(struct cmd_ctx *ctx, struct pg_conn *c, const struct mig
     } else if (dr.diff.n) {
         char *sum = diff_summary(&dr.diff);
         struct pm_err p = PM_ERR_INIT;
-        pm_err_set(&p, PM_EXIT_FAIL, "the database has drifted from its %zu applied migration%s "
-                                     "(%zu difference%s)",
-                   dr.replayed, dr.replayed == 1 ? "" : "s", dr.diff.n,
-                   dr.diff.n == 1 ? "" : "s");
+        pm_err_set(&p, PM_EXIT_FAIL,
+                   "the database has drifted from its %zu applied migration%s "
+                   "(%zu difference%s)",
+                   dr.replayed, dr.replayed == 1 ? "" : "s", dr.diff.n, dr.diff.n == 1 ? "" : "s");
         pm_err_detail(&p, "%s", sum);
         pm_err_next(&p, "pgmig drift   # details, and --script adopt|revert");
         add_problem(cr, &p);
@@ -124,8 +123,8 @@ static void check_drift(struct cmd_ctx *ctx, struct pg_conn *c, const struct mig
         outcome(cr, "drift", "failed", "%zu difference%s from the applied migrations", dr.diff.n,
                 dr.diff.n == 1 ? "" : "s");
     } else {
-        outcome(cr, "drift", "ok", "the database matches its %zu applied migration%s",
-                dr.replayed, dr.replayed == 1 ? "" : "s");
+        outcome(cr, "drift", "ok", "the database matches its %zu applied migration%s", dr.replayed,
+                dr.replayed == 1 ? "" : "s");
     }
     drift_report_release(&dr);
     pm_err_release(&e);
@@ -133,8 +132,7 @@ static void check_drift(struct cmd_ctx *ctx, struct pg_conn *c, const struct mig
 
 /* The target's history: failed, edited and missing migrations are problems; then drift. */
 static void check_history(struct cmd_ctx *ctx, const struct migdir *d, int replay_ok,
-                          const struct pg_url *shadow, size_t *first_pending,
-                          struct check_run *cr)
+                          const struct pg_url *shadow, size_t *first_pending, struct check_run *cr)
 {
     struct pm_err e = PM_ERR_INIT;
     struct pg_conn *c = NULL;
@@ -159,14 +157,14 @@ static void check_history(struct cmd_ctx *ctx, const struct migdir *d, int repla
                        m->name);
             pm_err_next(&p, "pgmig diagnose %s", m->name);
         } else if (m->edited) {
-            pm_err_set(&p, PM_EXIT_FAIL, "migration `%s` was edited after it was applied",
-                       m->name);
+            pm_err_set(&p, PM_EXIT_FAIL, "migration `%s` was edited after it was applied", m->name);
             pm_err_detail(&p, "the target recorded checksum %.12s…; the file is now %.12s…",
                           m->row->checksum, d->v[m->local].checksum);
             pm_err_hint(&p, "restore the applied version; put new changes in a new migration");
         } else if (m->local < 0 && m->state == MIG_APPLIED) {
-            pm_err_set(&p, PM_EXIT_FAIL, "migration `%s` is applied in the target but missing "
-                                         "locally",
+            pm_err_set(&p, PM_EXIT_FAIL,
+                       "migration `%s` is applied in the target but missing "
+                       "locally",
                        m->name);
             pm_err_hint(&p, "restore its folder from version control");
         } else {
@@ -334,8 +332,8 @@ int cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
         struct validate_opts vo = {.target = configured ? &ctx->url : NULL,
                                    .shadow_url = have_shadow ? &shadow : NULL};
         if (validate_run(&d, &vo, &vr, &e) == 0) {
-            outcome(&cr, "replay", "ok", "%zu migrations replayed on %s (%.0f ms)",
-                    vr.migrations, vr.shadow, vr.ms);
+            outcome(&cr, "replay", "ok", "%zu migrations replayed on %s (%.0f ms)", vr.migrations,
+                    vr.shadow, vr.ms);
         } else {
             outcome(&cr, "replay", "failed", "%s", e.primary ? e.primary : "failed");
             add_problem(&cr, &e);
@@ -354,8 +352,9 @@ int cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
     if (configured) {
         check_history(ctx, &d, replay_ok, have_shadow ? &shadow : NULL, &first_pending, &cr);
     } else {
-        outcome(&cr, "history", "skipped", "no target configured (--url, $DATABASE_URL or the "
-                                           "schema's datasource)");
+        outcome(&cr, "history", "skipped",
+                "no target configured (--url, $DATABASE_URL or the "
+                "schema's datasource)");
         outcome(&cr, "drift", "skipped", "no target configured");
         first_pending = 0;
     }

@@ -135,9 +135,10 @@ static void lint_pending(const struct deploy_report *rep, const struct migdir *d
         h->ran = 1;
         if (!h->ctx->json && (h->report.errors || h->report.warnings)) {
             lint_print_human(stderr, &h->report, 0);
-            fprintf(stderr, "note: lint found %zu error%s and %zu warning%s in the migrations to "
-                            "apply (deploy goes on; `pgmig lint --explain ID` says why and "
-                            "how to fix)\n",
+            fprintf(stderr,
+                    "note: lint found %zu error%s and %zu warning%s in the migrations to "
+                    "apply (deploy goes on; `pgmig lint --explain ID` says why and "
+                    "how to fix)\n",
                     h->report.errors, h->report.errors == 1 ? "" : "s", h->report.warnings,
                     h->report.warnings == 1 ? "" : "s");
         }
@@ -220,13 +221,12 @@ static void print_dry_run(const struct deploy_report *rep)
 
 int cmd_deploy(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
-                                         {"no-lint", no_argument, NULL, 'L'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"dry-run", no_argument, NULL, 'n'}, {"no-lint", no_argument, NULL, 'L'}, {0, 0, 0, 0}};
     struct pm_err e = PM_ERR_INIT;
     struct lint_hook lint = {.ctx = ctx, .enabled = 1};
-    struct deploy_opts o = {.lock_wait = ctx->lock_wait, .planned = lint_pending,
-                            .planned_ud = &lint};
+    struct deploy_opts o = {
+        .lock_wait = ctx->lock_wait, .planned = lint_pending, .planned_ud = &lint};
     struct deploy_report rep;
     struct migdir d = {0};
     struct pg_conn *c = NULL;

@@ -15,11 +15,20 @@
 static const char *obj_name(enum d_obj o)
 {
     static const char *const names[] = {
-        [DO_SCHEMA] = "schema",   [DO_EXTENSION] = "extension", [DO_ENUM] = "enum",
-        [DO_ENUM_VALUE] = "enum_value", [DO_TYPE] = "type",     [DO_SEQUENCE] = "sequence",
-        [DO_TABLE] = "table",     [DO_COLUMN] = "column",       [DO_CONSTRAINT] = "constraint",
-        [DO_INDEX] = "index",     [DO_TRIGGER] = "trigger",     [DO_VIEW] = "view",
-        [DO_FUNCTION] = "function", [DO_COMMENT] = "comment",
+        [DO_SCHEMA] = "schema",
+        [DO_EXTENSION] = "extension",
+        [DO_ENUM] = "enum",
+        [DO_ENUM_VALUE] = "enum_value",
+        [DO_TYPE] = "type",
+        [DO_SEQUENCE] = "sequence",
+        [DO_TABLE] = "table",
+        [DO_COLUMN] = "column",
+        [DO_CONSTRAINT] = "constraint",
+        [DO_INDEX] = "index",
+        [DO_TRIGGER] = "trigger",
+        [DO_VIEW] = "view",
+        [DO_FUNCTION] = "function",
+        [DO_COMMENT] = "comment",
     };
     return (size_t)o < sizeof names / sizeof *names && names[o] ? names[o] : "object";
 }
@@ -47,12 +56,10 @@ void json_changes(struct json *j, const struct schema_diff *d)
 
 int cmd_diff(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
-                                         {"to", required_argument, NULL, 't'},
-                                         {"script", no_argument, NULL, 's'},
-                                         {"exit-code", no_argument, NULL, 'x'},
-                                         {"shadow-url", required_argument, NULL, 'S'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"from", required_argument, NULL, 'f'},       {"to", required_argument, NULL, 't'},
+        {"script", no_argument, NULL, 's'},           {"exit-code", no_argument, NULL, 'x'},
+        {"shadow-url", required_argument, NULL, 'S'}, {0, 0, 0, 0}};
     struct pm_err e = PM_ERR_INIT;
     struct source from = {0}, to = {0};
     struct schema_model mf, mt;
@@ -93,8 +100,9 @@ int cmd_diff(struct cmd_ctx *ctx, int argc, char **argv)
         goto out;
     }
     if (!from_spec || !to_spec) {
-        cmd_usage_error(ctx, &e, "pass both --from SRC and --to SRC (SRC: empty, "
-                                 "migrations:DIR, url:URL, url:env:VAR or sql:FILE)");
+        cmd_usage_error(ctx, &e,
+                        "pass both --from SRC and --to SRC (SRC: empty, "
+                        "migrations:DIR, url:URL, url:env:VAR or sql:FILE)");
         goto out;
     }
     if (source_parse(from_spec, &from, &e) || source_parse(to_spec, &to, &e) ||
@@ -102,8 +110,8 @@ int cmd_diff(struct cmd_ctx *ctx, int argc, char **argv)
         (configured = setup_target_configured(ctx, &e)) < 0)
         goto out;
     /* both sides are read in one schema: a url: source's, else the target's, else public */
-    const char *schema = from.schema     ? from.schema
-                         : to.schema     ? to.schema
+    const char *schema = from.schema                     ? from.schema
+                         : to.schema                     ? to.schema
                          : configured && ctx->url.schema ? ctx->url.schema
                                                          : "public";
     const struct pg_url *target = configured ? &ctx->url : NULL;

@@ -68,8 +68,9 @@ static int adopt(struct pg_conn *c, struct history *h, const char *dir, const ch
     sha256_hex(sql, strlen(sql), sum);
     uuid_v4(id);
     char *ins = hist_sql_insert_resolved(h);
-    const char *p[] = {id, sum, name, "pgmig drift --script adopt: recorded changes made "
-                                      "outside migrations; not run"};
+    const char *p[] = {id, sum, name,
+                       "pgmig drift --script adopt: recorded changes made "
+                       "outside migrations; not run"};
     rc = pg_exec(c, ins, 4, p, e);
     free(ins);
     if (rc == 0)
@@ -120,13 +121,14 @@ int cmd_drift(struct cmd_ctx *ctx, int argc, char **argv)
         goto out;
     }
     if (cmd_load_migrations(ctx, &d, &e) ||
-        setup_shadow_url(ctx, shadow_opt, &shadow, &have_shadow, &e) ||
-        cmd_connect(ctx, &c, &e) || hist_load(c, &h, &e))
+        setup_shadow_url(ctx, shadow_opt, &shadow, &have_shadow, &e) || cmd_connect(ctx, &c, &e) ||
+        hist_load(c, &h, &e))
         goto out;
     if (!h.exists) {
-        pm_err_set(&e, PM_EXIT_FAIL, "the database is not managed by Prisma Migrate (no "
-                                     "_prisma_migrations table): there is no history to "
-                                     "compare it with");
+        pm_err_set(&e, PM_EXIT_FAIL,
+                   "the database is not managed by Prisma Migrate (no "
+                   "_prisma_migrations table): there is no history to "
+                   "compare it with");
         pm_err_next(&e, "pgmig status");
         goto out;
     }

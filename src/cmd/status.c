@@ -58,8 +58,8 @@ static size_t unverified_applied(const struct state *s)
         if (m->state != MIG_APPLIED || !m->row)
             continue;
         const char *logs = m->row->logs;
-        int checked = logs && (!strncmp(logs, "pgmig repair", 12) ||
-                               !strncmp(logs, "pgmig drift", 11));
+        int checked =
+            logs && (!strncmp(logs, "pgmig repair", 12) || !strncmp(logs, "pgmig drift", 11));
         if (m->edited || (m->row->applied_steps_count == 0 && logs && !checked))
             n++;
     }

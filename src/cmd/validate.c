@@ -59,8 +59,7 @@ int cmd_validate(struct cmd_ctx *ctx, int argc, char **argv)
         (configured = setup_target_configured(ctx, &e)) < 0)
         goto out;
     if (!ctx->json && !ctx->quiet)
-        fprintf(stderr, "Validating %zu migration%s from %s\n", d.n, d.n == 1 ? "" : "s",
-                d.path);
+        fprintf(stderr, "Validating %zu migration%s from %s\n", d.n, d.n == 1 ? "" : "s", d.path);
     ran = 1;
     struct validate_opts vo = {.target = configured ? &ctx->url : NULL,
                                .shadow_url = have_shadow ? &shadow : NULL,
@@ -73,8 +72,9 @@ int cmd_validate(struct cmd_ctx *ctx, int argc, char **argv)
             fputc('\n', stderr);
         }
         if (r.failed_migration >= 0 && r.migrations)
-            pm_err_note(&e, "the %zu migration%s before it replayed cleanly on %s, which was "
-                            "dropped afterwards",
+            pm_err_note(&e,
+                        "the %zu migration%s before it replayed cleanly on %s, which was "
+                        "dropped afterwards",
                         r.migrations, r.migrations == 1 ? "" : "s", r.shadow);
         if (r.failed_migration >= 0)
             pm_err_next(&e, "fix %s, then run `pgmig validate` again",

@@ -29,7 +29,7 @@
  * collations, policies and row-level security, grants and owners, event
  * triggers, publications, foreign tables, view columns' comments.
  */
-int catalog_read(struct pg_conn *c, const char *const *schemas, size_t n,
-                 struct schema_model *m, struct pm_err *e);
+int catalog_read(struct pg_conn *c, const char *const *schemas, size_t n, struct schema_model *m,
+                 struct pm_err *e);
 
 #endif

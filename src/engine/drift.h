@@ -17,9 +17,9 @@
 struct drift_report {
     struct schema_model expected; /* what the applied migrations create */
     struct schema_model live;
-    struct schema_diff diff;      /* expected -> live */
-    size_t replayed;              /* applied migrations replayed */
-    size_t missing;               /* applied but missing locally: not replayable */
+    struct schema_diff diff; /* expected -> live */
+    size_t replayed;         /* applied migrations replayed */
+    size_t missing;          /* applied but missing locally: not replayable */
 };
 
 /*

@@ -196,8 +196,7 @@ static int open_local(struct shadow *s, const char *schema, struct pm_err *e)
         return -1;
     }
     s->kind = "local";
-    s->where = xasprintf("a temporary database on the embedded local PostgreSQL (%s)",
-                         s->dbname);
+    s->where = xasprintf("a temporary database on the embedded local PostgreSQL (%s)", s->dbname);
     return 0;
 }
 
@@ -218,8 +217,8 @@ int shadow_open(struct shadow *s, const struct pg_url *target, const struct pg_u
                 drop_stale(admin);
                 if (create_temporary(s, admin, &in_schema, &te) == 0) {
                     s->kind = "target";
-                    s->where = xasprintf("a temporary database on the target server (%s)",
-                                         s->dbname);
+                    s->where =
+                        xasprintf("a temporary database on the target server (%s)", s->dbname);
                     pm_err_release(&te);
                     return 0;
                 }

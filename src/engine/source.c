@@ -40,8 +40,7 @@ int source_parse(const char *spec, struct source *s, struct pm_err *e)
             if (!strncmp(arg, "env:", 4)) {
                 const char *v = getenv(arg + 4);
                 if (!v || !*v) {
-                    pm_err_set(e, PM_EXIT_USAGE, "environment variable %s is not set",
-                               arg + 4);
+                    pm_err_set(e, PM_EXIT_USAGE, "environment variable %s is not set", arg + 4);
                     pm_err_detail(e, "the source `%s` takes its URL from it", spec);
                     return -1;
                 }
@@ -138,8 +137,7 @@ static int from_sql(const struct source *s, const struct pg_url *target,
     struct apply_result r;
     struct shadow sh;
     int rc = -1, opened = 0;
-    if (fs_read_file(s->arg, &text, e) ||
-        sql_script_parse(&script, s->arg, text.data, text.len, e))
+    if (fs_read_file(s->arg, &text, e) || sql_script_parse(&script, s->arg, text.data, text.len, e))
         goto out;
     if (shadow_open(&sh, target, shadow_url, schema, e)) {
         shadow_close(&sh);

@@ -22,8 +22,8 @@ enum source_kind {
 
 struct source {
     enum source_kind kind;
-    char *arg;   /* directory, file or URL text */
-    char *label; /* for messages: "migrations:prisma/migrations", "url:postgresql://…****…" */
+    char *arg;    /* directory, file or URL text */
+    char *label;  /* for messages: "migrations:prisma/migrations", "url:postgresql://…****…" */
     char *schema; /* url: its ?schema=, or NULL */
 };
 

@@ -58,8 +58,7 @@ static int parse_scripts(const struct migdir *d, const unsigned char *include,
         return 0;
     pm_err_set(e, PM_EXIT_FAIL, "%zu migration%s cannot be parsed; nothing was replayed",
                r->n_errors, r->n_errors == 1 ? "" : "s");
-    pm_err_hint(e, "fix the file%s, then run `pgmig validate` again",
-                r->n_errors == 1 ? "" : "s");
+    pm_err_hint(e, "fix the file%s, then run `pgmig validate` again", r->n_errors == 1 ? "" : "s");
     return -1;
 }
 
@@ -175,8 +174,8 @@ out:
     return rc;
 }
 
-int validate_run(const struct migdir *d, const struct validate_opts *o,
-                 struct validate_report *r, struct pm_err *e)
+int validate_run(const struct migdir *d, const struct validate_opts *o, struct validate_report *r,
+                 struct pm_err *e)
 {
     struct shadow sh;
     double t0 = now_ms();

@@ -20,7 +20,7 @@ struct validate_report {
     size_t migrations; /* replayed successfully */
     size_t statements;
     double ms;
-    char *shadow;      /* where it ran, for humans */
+    char *shadow; /* where it ran, for humans */
     const char *shadow_kind;
     struct pm_err *errors; /* every syntax/plan error, when parsing failed */
     size_t n_errors;
@@ -45,8 +45,8 @@ struct validate_opts {
 };
 
 /* Parse everything, open a shadow database (see shadow.h), replay, drop it. */
-int validate_run(const struct migdir *d, const struct validate_opts *o,
-                 struct validate_report *r, struct pm_err *e);
+int validate_run(const struct migdir *d, const struct validate_opts *o, struct validate_report *r,
+                 struct pm_err *e);
 void validate_report_release(struct validate_report *r);
 
 /*

@@ -26,9 +26,9 @@ struct pm_err {
     char *primary;
     char *detail;
     char *hint;
-    char *context; /* server CONTEXT (e.g. PL/pgSQL line), when present */
-    char *note;    /* what state the failure left behind */
-    char *next;    /* exact next command(s), one per line */
+    char *context;   /* server CONTEXT (e.g. PL/pgSQL line), when present */
+    char *note;      /* what state the failure left behind */
+    char *next;      /* exact next command(s), one per line */
     char *migration; /* the migration it is about, when there is one */
     int statement;   /* 1-based statement number in that migration; 0 when none */
 
