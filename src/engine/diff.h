@@ -90,7 +90,7 @@ void diff_release(struct schema_diff *d);
  * them, tables before the foreign keys referencing them, drops of dependents
  * before what they depend on), each under a `-- CreateTable`-style comment
  * and ending with ';'. "-- This is an empty migration." when nothing differs.
- * The phase order is listed in diff.c where diff_script's section starts.
+ * The phase order is listed at the top of diff_script.c.
  *
  * Names: every identifier is double-quoted. When both models live in one
  * schema (as `pgmig diff` reads them) nothing is schema-qualified, as Prisma
