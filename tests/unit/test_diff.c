@@ -1,5 +1,5 @@
 /*
- * test_diff.c - unit tests for src/engine/diff.c: hand-built models compared
+ * test_diff.c - unit tests for the differ (src/engine/diff*.c): hand-built models compared
  * (diff_models), the exact migration scripts (diff_script: statements, phase
  * order, Prisma's warning sentences) and summaries (diff_summary) for each
  * kind of change, plus the flags each change carries.
