@@ -354,6 +354,49 @@ static const char *type_word(const struct m_type *t)
     return t->kind == 'd' ? "domain" : "composite type";
 }
 
+/* A domain altered in place: a new NOT NULL or a new valid check may fail on stored values. */
+static void warn_domain_altered(struct d_change *c, const struct m_type *ft,
+                                const struct m_type *tt)
+{
+    struct domain_parts a, b;
+    domain_parse(ft->definition, &a);
+    domain_parse(tt->definition, &b);
+    int checks = b.not_null && !a.not_null;
+    for (size_t k = 0; k < b.names.n && !checks; k++)
+        checks = domain_check_differs(&a, b.names.v[k], b.checks.v[k]) &&
+                 !definition_not_valid(b.checks.v[k]);
+    if (checks) {
+        c->data_dependent = 1;
+        add_warning(c,
+                    "The domain `%s` gets a new constraint. This step will fail if values "
+                    "already stored in columns of that type violate it.",
+                    tt->name);
+    }
+    domain_parts_release(&a);
+    domain_parts_release(&b);
+}
+
+/* A composite type altered in place: the attributes it drops lose their values. */
+static void warn_composite_altered(struct d_change *c, const struct m_type *ft,
+                                   const struct m_type *tt)
+{
+    struct strv fn = {0}, fty = {0}, tn = {0}, tty = {0};
+    composite_parse(ft->definition, &fn, &fty);
+    composite_parse(tt->definition, &tn, &tty);
+    for (size_t k = 0; k < fn.n; k++)
+        if (!strv_has(&tn, fn.v[k])) {
+            c->destructive = 1;
+            add_warning(c,
+                        "You are about to drop the attribute `%s` of the composite type `%s`. "
+                        "The values stored in it will be lost.",
+                        fn.v[k], tt->name);
+        }
+    strv_release(&fn);
+    strv_release(&fty);
+    strv_release(&tn);
+    strv_release(&tty);
+}
+
 static void diff_types(struct dctx *x)
 {
     const struct schema_model *f = x->from, *t = x->to;
@@ -365,54 +408,17 @@ static void diff_types(struct dctx *x)
                 add_change(x, DO_TYPE, D_ADD, tt->schema, NULL, tt->name, NULL, tt);
             set_summary(c, "Added the %s `%s` (%s)", type_word(tt), name, or_none(tt->definition));
         } else {
-            if (!str_eq(ft->definition, tt->definition) && domain_alterable(ft, tt)) {
+            if (!str_eq(ft->definition, tt->definition) &&
+                (domain_alterable(ft, tt) || composite_alterable(ft, tt))) {
                 struct d_change *c =
                     add_change(x, DO_TYPE, D_CHANGE, tt->schema, NULL, tt->name, ft, tt);
                 c->flags = DF_REPLACE;
-                set_summary(c, "Changed the domain `%s` (%s -> %s)", name,
+                set_summary(c, "Changed the %s `%s` (%s -> %s)", type_word(tt), name,
                             or_none(ft->definition), or_none(tt->definition));
-                struct domain_parts a, b;
-                domain_parse(ft->definition, &a);
-                domain_parse(tt->definition, &b);
-                int checks = b.not_null && !a.not_null;
-                for (size_t k = 0; k < b.names.n && !checks; k++) {
-                    int j = domain_check_index(&a, b.names.v[k]);
-                    checks = (j < 0 || strcmp(a.checks.v[j], b.checks.v[k])) &&
-                             !definition_not_valid(b.checks.v[k]);
-                }
-                if (checks) {
-                    c->data_dependent = 1;
-                    add_warning(c,
-                                "The domain `%s` gets a new constraint. This step will fail if "
-                                "values already stored in columns of that type violate it.",
-                                tt->name);
-                }
-                domain_parts_release(&a);
-                domain_parts_release(&b);
-            } else if (!str_eq(ft->definition, tt->definition) && composite_alterable(ft, tt)) {
-                struct d_change *c =
-                    add_change(x, DO_TYPE, D_CHANGE, tt->schema, NULL, tt->name, ft, tt);
-                c->flags = DF_REPLACE;
-                set_summary(c, "Changed the composite type `%s` (%s -> %s)", name,
-                            or_none(ft->definition), or_none(tt->definition));
-                if (strlen(ft->definition) > 2) { /* attributes dropped lose their values */
-                    struct strv fn = {0}, fty = {0}, tn = {0}, tty = {0};
-                    composite_parse(ft->definition, &fn, &fty);
-                    composite_parse(tt->definition, &tn, &tty);
-                    for (size_t k = 0; k < fn.n; k++)
-                        if (!strv_has(&tn, fn.v[k])) {
-                            c->destructive = 1;
-                            add_warning(c,
-                                        "You are about to drop the attribute `%s` of the "
-                                        "composite type `%s`. The values stored in it will be "
-                                        "lost.",
-                                        fn.v[k], tt->name);
-                        }
-                    strv_release(&fn);
-                    strv_release(&fty);
-                    strv_release(&tn);
-                    strv_release(&tty);
-                }
+                if (tt->kind == 'd')
+                    warn_domain_altered(c, ft, tt);
+                else
+                    warn_composite_altered(c, ft, tt);
             } else if (ft->kind != tt->kind || !str_eq(ft->definition, tt->definition)) {
                 struct d_change *c =
                     add_change(x, DO_TYPE, D_CHANGE, tt->schema, NULL, tt->name, ft, tt);

@@ -242,15 +242,15 @@ void diff_alter_table(struct sctx *s, const struct m_table *ft, const struct m_t
                                         tt->columns[i].comment);
         }
     for (size_t i = 0; i < tt->n_columns; i++) {
-        const struct m_column *fc = diff_find_column(ft, tt->columns[i].name);
-        if ((c = change_of(s, &tt->columns[i])) && c->kind == D_CHANGE &&
-            !(c->flags & DF_RECREATE)) {
-            alter_column_clauses(s, &pre, &cl, c->from, &tt->columns[i], c);
+        const struct m_column *tc = &tt->columns[i], *fc;
+        if ((c = change_of(s, tc)) && c->kind == D_CHANGE && !(c->flags & DF_RECREATE)) {
+            alter_column_clauses(s, &pre, &cl, c->from, tc, c);
             warn_change(s, c);
-        } else if (!c && fc && (marks(s, fc) & MK_FUNC_DEFAULT) && tt->columns[i].default_expr) {
+        } else if (!c && tc->default_expr && (fc = diff_find_column(ft, tc->name)) &&
+                   (marks(s, fc) & MK_FUNC_DEFAULT)) {
+            /* unchanged, but its default was dropped early (see MK_FUNC_DEFAULT) */
             char *col = quote_ident(fc->name);
-            strv_push(&cl, xasprintf("ALTER COLUMN %s SET DEFAULT %s", col,
-                                     tt->columns[i].default_expr));
+            strv_push(&cl, xasprintf("ALTER COLUMN %s SET DEFAULT %s", col, tc->default_expr));
             free(col);
         }
     }

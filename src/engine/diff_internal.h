@@ -134,7 +134,7 @@ struct domain_parts {
 enum cast classify_cast(const char *from, const char *to, int to_enum);
 void domain_parse(const char *def, struct domain_parts *d);
 void domain_parts_release(struct domain_parts *d);
-int domain_check_index(const struct domain_parts *d, const char *name);
+int domain_check_differs(const struct domain_parts *d, const char *name, const char *check);
 int domain_alterable(const struct m_type *f, const struct m_type *t);
 void composite_parse(const char *def, struct strv *names, struct strv *types);
 int composite_alterable(const struct m_type *f, const struct m_type *t);

@@ -255,11 +255,7 @@ static void drop_identities_early(struct sctx *s)
             !fc->identity || tc->identity)
             continue;
         diff_step(s, "AlterTable");
-        buf_adds(&s->out, "ALTER TABLE ");
-        qname(s, &s->out, c->schema, c->parent);
-        buf_adds(&s->out, " ALTER COLUMN ");
-        buf_add_ident(&s->out, fc->name);
-        buf_adds(&s->out, " DROP IDENTITY");
+        alter_column_stmt(s, find_table(s->from, c->schema, c->parent), fc, " DROP IDENTITY");
         end_stmt(s);
     }
 }
@@ -310,13 +306,14 @@ static void sequence_options(struct buf *b, const struct m_sequence *q)
         buf_adds(b, " CYCLE");
 }
 
-static void owned_by(struct sctx *s, const struct m_sequence *q)
+/* ALTER SEQUENCE q OWNED BY owner ("table"."column", as m_sequence.owned_by), or NONE. */
+static void owned_by(struct sctx *s, const struct m_sequence *q, const char *owner)
 {
     char *tn = NULL, *cn = NULL;
     buf_adds(&s->out, "ALTER SEQUENCE ");
     qname(s, &s->out, q->schema, q->name);
     buf_adds(&s->out, " OWNED BY ");
-    if (q->owned_by && !parse_qname(q->owned_by, &tn, &cn)) {
+    if (owner && !parse_qname(owner, &tn, &cn)) {
         qname(s, &s->out, q->schema, tn);
         buf_addch(&s->out, '.');
         buf_add_ident(&s->out, cn);
@@ -399,11 +396,8 @@ static void phase_sequences(struct sctx *s)
             buf_adds(&s->out, o.data);
             end_stmt(s);
         }
-        if (unown) {
-            struct m_sequence none = *tq;
-            none.owned_by = NULL;
-            owned_by(s, &none);
-        }
+        if (unown)
+            owned_by(s, tq, NULL);
         buf_release(&o);
     }
 }
@@ -430,10 +424,8 @@ static void detach_sequences_early(struct sctx *s)
                                 *tq = find_sequence(s->to, fq->schema, fq->name);
         if (!owner_goes(s, fq, tq))
             continue;
-        struct m_sequence none = *tq;
-        none.owned_by = NULL;
         diff_step(s, "AlterSequence");
-        owned_by(s, &none);
+        owned_by(s, tq, NULL);
     }
 }
 
@@ -444,7 +436,7 @@ static void phase_sequence_owners(struct sctx *s)
                                 *tq = find_sequence(s->to, fq->schema, fq->name);
         if (owner_goes(s, fq, tq)) {
             diff_step(s, "AlterSequence");
-            owned_by(s, tq);
+            owned_by(s, tq, tq->owned_by);
         }
     }
     for (size_t i = 0; i < s->d->n; i++) {
@@ -455,7 +447,7 @@ static void phase_sequence_owners(struct sctx *s)
         if (c->kind == D_CHANGE && str_eq(fq->owned_by, tq->owned_by))
             continue;
         diff_step(s, "AlterSequence");
-        owned_by(s, tq);
+        owned_by(s, tq, tq->owned_by);
     }
 }
 
@@ -482,8 +474,7 @@ static void alter_domain(struct sctx *s, const struct m_type *ft, const struct m
     diff_step(s, "AlterDomain");
     warn_change(s, change_of(s, tt));
     for (size_t i = 0; i < a.names.n; i++) {
-        int j = domain_check_index(&b, a.names.v[i]);
-        if (j < 0 || strcmp(a.checks.v[i], b.checks.v[j])) {
+        if (domain_check_differs(&b, a.names.v[i], a.checks.v[i])) {
             char *q = quote_ident(a.names.v[i]);
             alter_domain_stmt(s, tt, "DROP CONSTRAINT %s", q);
             free(q);
@@ -498,8 +489,7 @@ static void alter_domain(struct sctx *s, const struct m_type *ft, const struct m
             alter_domain_stmt(s, tt, "DROP DEFAULT");
     }
     for (size_t i = 0; i < b.names.n; i++) {
-        int j = domain_check_index(&a, b.names.v[i]);
-        if (j < 0 || strcmp(a.checks.v[j], b.checks.v[i])) {
+        if (domain_check_differs(&a, b.names.v[i], b.checks.v[i])) {
             char *q = quote_ident(b.names.v[i]);
             alter_domain_stmt(s, tt, "ADD CONSTRAINT %s %s", q, b.checks.v[i]);
             free(q);

@@ -206,12 +206,13 @@ void domain_parts_release(struct domain_parts *d)
     strv_release(&d->checks);
 }
 
-int domain_check_index(const struct domain_parts *d, const char *name)
+/* The constraint `name` with the text `check` is not in d as it is (missing or other text). */
+int domain_check_differs(const struct domain_parts *d, const char *name, const char *check)
 {
     for (size_t i = 0; i < d->names.n; i++)
         if (!strcmp(d->names.v[i], name))
-            return (int)i;
-    return -1;
+            return strcmp(d->checks.v[i], check) != 0;
+    return 1;
 }
 
 /* A domain whose base type and collation stay is altered in place (ALTER DOMAIN):
