@@ -5,42 +5,7 @@
 # database that `pgmig diff --exit-code` finds equal to b.sql. Data inserted
 # by a.sql must survive where the change keeps it.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/harness.sh"
-
-M=prisma/migrations
-
-# round_trip: diff a.sql -> b.sql into m.sql, deploy a.sql then m.sql, compare with b.sql.
-round_trip() {
-    run_pgmig diff --from sql:a.sql --to sql:b.sql --script
-    assert_rc 0 || return 1
-    cp "$OUT" m.sql
-    make_migration $M 20240101000000_a - <a.sql
-    make_migration $M 20240102000000_diff - <m.sql
-    run_pgmig migrate deploy
-    if [[ $RC != 0 ]]; then
-        fail "the generated migration does not apply" "$(cat m.sql)"
-        return 1
-    fi
-    run_pgmig diff --from "url:$DATABASE_URL" --to sql:b.sql --exit-code
-    if [[ $RC != 0 ]]; then
-        local left rc=$RC errors
-        left=$(cat "$OUT")
-        errors=$(cat "$ERR")
-        run_pgmig diff --from "url:$DATABASE_URL" --to sql:b.sql --script
-        fail "the migration does not reach b.sql (diff --exit-code: $rc)" "$(cat m.sql)" \
-            "--- still different:" "$left" "$(cat "$OUT")" "--- stderr:" "$errors"
-        return 1
-    fi
-}
-
-# m_contains TEXT: the generated migration contains TEXT.
-m_contains() {
-    grep -qF -- "$1" m.sql || fail "m.sql lacks: $1" "$(cat m.sql)"
-}
-
-m_lacks() {
-    grep -qF -- "$1" m.sql && fail "m.sql should not contain: $1" "$(cat m.sql)"
-    return 0
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/diff_round_trip.sh"
 
 test_identical_schemas_make_an_empty_migration() {
     cat >a.sql <<'EOF'

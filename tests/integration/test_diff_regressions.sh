@@ -1,45 +1,10 @@
 #!/usr/bin/env bash
 # test_diff_regressions.sh - the differ bugs that random schema pairs found
 # (tests/integration/test_diff_random.sh), each as the smallest a.sql -> b.sql
-# that showed it. Same round trip as test_diff.sh: the generated migration,
-# deployed after a.sql, must reach b.sql and keep a.sql's rows.
+# that showed it, with the round trip of tests/lib/diff_round_trip.sh (and, where
+# it matters, what the rows look like afterwards).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/harness.sh"
-
-M=prisma/migrations
-
-round_trip() {
-    run_pgmig diff --from sql:a.sql --to sql:b.sql --script
-    assert_rc 0 || return 1
-    cp "$OUT" m.sql
-    make_migration $M 20240101000000_a - <a.sql
-    make_migration $M 20240102000000_diff - <m.sql
-    run_pgmig migrate deploy
-    if [[ $RC != 0 ]]; then
-        fail "the generated migration does not apply" "$(cat m.sql)" "--- error:" "$(sed -n '/^error/,$p' "$ERR")"
-        return 1
-    fi
-    run_pgmig diff --from "url:$DATABASE_URL" --to sql:b.sql --exit-code
-    if [[ $RC != 0 ]]; then
-        local left=$(cat "$OUT")
-        run_pgmig diff --from "url:$DATABASE_URL" --to sql:b.sql --script
-        fail "the migration does not reach b.sql" "$(cat m.sql)" "--- still different:" "$left" "$(cat "$OUT")"
-        return 1
-    fi
-}
-
-# both_ways: a -> b and b -> a (a fresh database for the second).
-both_ways() {
-    round_trip || return 1
-    DATABASE_URL=$(new_db reverse) || return 1
-    rm -rf "$M"
-    local t
-    t=$(mktemp) && mv a.sql "$t" && mv b.sql a.sql && mv "$t" b.sql
-    round_trip
-}
-
-m_contains() {
-    grep -qF -- "$1" m.sql || fail "m.sql lacks: $1" "$(cat m.sql)"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/diff_round_trip.sh"
 
 test_sequence_bounds_moving_past_the_current_value() {
     cat >a.sql <<'EOF2'
@@ -51,9 +16,7 @@ CREATE SEQUENCE "s" MINVALUE 10;
 EOF2
     round_trip || return
     assert_eq "$(psql_val "SELECT nextval('\"s\"')")" "10"
-    DATABASE_URL=$(new_db reverse) || return
-    rm -rf "$M"
-    mv a.sql c.sql && mv b.sql a.sql && mv c.sql b.sql
+    reverse_pair || return
     round_trip
 }
 
@@ -106,9 +69,7 @@ EOF2
     # the new sequence goes on after the rows already there
     psql_exec 'INSERT INTO "T" DEFAULT VALUES' "$DATABASE_URL" || return
     assert_eq "$(psql_val 'SELECT max("id") FROM "T"' "$DATABASE_URL")" "3"
-    DATABASE_URL=$(new_db reverse) || return
-    rm -rf "$M"
-    mv a.sql c.sql && mv b.sql a.sql && mv c.sql b.sql
+    reverse_pair || return
     round_trip || return
     psql_exec 'INSERT INTO "T" DEFAULT VALUES' "$DATABASE_URL" || return
     assert_eq "$(psql_val 'SELECT max("id") FROM "T"' "$DATABASE_URL")" "3"
@@ -276,9 +237,7 @@ CREATE VIEW "V" AS SELECT "note", "n" FROM "T";
 EOF2
     round_trip || return
     m_contains 'ALTER DOMAIN "Qty" DROP CONSTRAINT "b";'
-    DATABASE_URL=$(new_db reverse) || return
-    rm -rf "$M"
-    mv a.sql c.sql && mv b.sql a.sql && mv c.sql b.sql
+    reverse_pair || return
     round_trip
 }
 
