@@ -36,10 +36,10 @@ struct d_change {
     enum d_obj obj;
     enum d_kind kind;
     char *schema;
-    char *parent;  /* the table (or enum, view) a sub-object belongs to; NULL for top-level */
+    char *parent; /* the table (or enum, view) a sub-object belongs to; NULL for top-level */
     char *name;
-    char *summary; /* one line for humans, e.g. `added column "organizationId" (text, NOT NULL,
-                      no default: fails on a table with rows)` */
+    char *summary;      /* one line for humans, e.g. `added column "organizationId" (text, NOT NULL,
+                           no default: fails on a table with rows)` */
     int destructive;    /* loses data or objects (drops, narrowing type changes) */
     int data_dependent; /* may fail depending on the data (NOT NULL without default, new unique,
                            type change, enum value removal) */

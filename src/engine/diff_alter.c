@@ -120,9 +120,9 @@ static void alter_column_clauses(struct sctx *s, struct strv *pre, struct strv *
                                  const struct d_change *c)
 {
     unsigned m = marks(s, fc);
-    const char *def = m & MK_DEFAULT_SET                       ? tc->default_expr
+    const char *def = m & MK_DEFAULT_SET                        ? tc->default_expr
                       : m & (MK_DEFAULT_GONE | MK_FUNC_DEFAULT) ? NULL
-                                                               : fc->default_expr;
+                                                                : fc->default_expr;
     struct buf b = BUF_INIT;
     char *col = quote_ident(tc->name);
     if (fc->generated && !tc->generated)

@@ -147,20 +147,20 @@ const char *function_word(char kind);
 /* ===================================================== diff_plan.c */
 
 enum mark {
-    MK_DROP = 1u << 0,         /* from object: dropped by the script */
-    MK_CREATE = 1u << 1,       /* to object: created by the script */
-    MK_REPLACE = 1u << 2,      /* to view or function: CREATE OR REPLACE */
-    MK_ALTERED = 1u << 3,      /* from table: columns dropped or retyped (views on it go) */
-    MK_RECREATE_COL = 1u << 4, /* from column: dropped and added again */
-    MK_ENUM_COL = 1u << 5,     /* from column: converted to a rebuilt enum */
-    MK_DEFAULT_GONE = 1u << 6, /* from column: default dropped by the enum rebuild */
-    MK_DEFAULT_SET = 1u << 7,  /* from column: ... and set again to the `to` default there */
-    MK_LEFTOVER = 1u << 8,     /* from enum: a column keeps the old type: drop "E_old" late */
-    MK_EARLY = 1u << 9,        /* to function: created before the tables */
-    MK_TOGGLE = 1u << 10,      /* to trigger: ENABLE/DISABLE only */
-    MK_GONE = 1u << 11,        /* from enum, type or function: dropped or recreated */
-    MK_EARLY_DROP = 1u << 12,  /* from check/exclusion: dropped before an enum it uses is rebuilt
-                                  or a function it calls is dropped */
+    MK_DROP = 1u << 0,          /* from object: dropped by the script */
+    MK_CREATE = 1u << 1,        /* to object: created by the script */
+    MK_REPLACE = 1u << 2,       /* to view or function: CREATE OR REPLACE */
+    MK_ALTERED = 1u << 3,       /* from table: columns dropped or retyped (views on it go) */
+    MK_RECREATE_COL = 1u << 4,  /* from column: dropped and added again */
+    MK_ENUM_COL = 1u << 5,      /* from column: converted to a rebuilt enum */
+    MK_DEFAULT_GONE = 1u << 6,  /* from column: default dropped by the enum rebuild */
+    MK_DEFAULT_SET = 1u << 7,   /* from column: ... and set again to the `to` default there */
+    MK_LEFTOVER = 1u << 8,      /* from enum: a column keeps the old type: drop "E_old" late */
+    MK_EARLY = 1u << 9,         /* to function: created before the tables */
+    MK_TOGGLE = 1u << 10,       /* to trigger: ENABLE/DISABLE only */
+    MK_GONE = 1u << 11,         /* from enum, type or function: dropped or recreated */
+    MK_EARLY_DROP = 1u << 12,   /* from check/exclusion: dropped before an enum it uses is rebuilt
+                                   or a function it calls is dropped */
     MK_FUNC_DEFAULT = 1u << 13, /* from column: its default calls a function the script drops or
                                    recreates: dropped early, set again when the table is altered */
 };

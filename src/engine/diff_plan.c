@@ -316,13 +316,11 @@ void plan_triggers(struct sctx *s)
     for (size_t i = 0; i < f->n_tables; i++) {
         const struct m_table *ft = &f->tables[i], *tt = to_table(s, ft);
         if (tt)
-            plan_triggers_of(s, ft, ft->triggers, ft->n_triggers, tt->triggers, tt->n_triggers,
-                             0);
+            plan_triggers_of(s, ft, ft->triggers, ft->n_triggers, tt->triggers, tt->n_triggers, 0);
     }
     for (size_t i = 0; i < t->n_tables; i++)
         if (marks(s, &t->tables[i]) & MK_CREATE)
-            plan_triggers_of(s, NULL, NULL, 0, t->tables[i].triggers, t->tables[i].n_triggers,
-                             1);
+            plan_triggers_of(s, NULL, NULL, 0, t->tables[i].triggers, t->tables[i].n_triggers, 1);
     for (size_t i = 0; i < f->n_views; i++) {
         const struct m_view *fv = &f->views[i], *tv = to_view(s, fv);
         if (tv)

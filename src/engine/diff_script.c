@@ -575,8 +575,8 @@ static void sequences_past_existing_values(struct sctx *s)
         if (!ft || !tt || !to_table(s, ft))
             continue;
         const struct m_sequence *q = serial_sequence(s->to, tt, tc);
-        int fresh = (tc->identity && !fc->identity) ||
-                    (q && !find_sequence(s->from, q->schema, q->name));
+        int fresh =
+            (tc->identity && !fc->identity) || (q && !find_sequence(s->from, q->schema, q->name));
         if (!fresh)
             continue;
         struct buf table = BUF_INIT, seq = BUF_INIT;
@@ -927,7 +927,8 @@ static void create_table(struct sctx *s, const struct m_table *t)
             buf_addf(b, " WITH (%s)", t->options);
         end_stmt(s);
         for (size_t i = 0; i < t->n_constraints; i++) {
-            if (t->constraints[i].type == 'f' || !definition_not_valid(t->constraints[i].definition))
+            if (t->constraints[i].type == 'f' ||
+                !definition_not_valid(t->constraints[i].definition))
                 continue;
             buf_adds(b, "ALTER TABLE ");
             qname(s, b, t->schema, t->name);
