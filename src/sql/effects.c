@@ -289,7 +289,9 @@ static void add_constraint(struct ctx *c, struct qname rel, const PgQuery__Const
         e->ref = xstrdup(r.name);
         e->ref_schema = dup_nz(r.schema);
     }
-    if (nz(k->conname) && nz(k->indexname) && strcmp(k->conname, k->indexname) != 0)
+    /* spelled out (not nz()): clang-analyzer loses nz() here and reports strcmp(NULL) */
+    const char *con = k->conname, *idx = k->indexname;
+    if (con && idx && *con && *idx && strcmp(con, idx) != 0)
         add(c, EFF_INDEX, 0, rel.schema, k->indexname, NULL);
 }
 
@@ -1062,51 +1064,27 @@ static void alter_table(struct ctx *c, const PgQuery__AlterTableStmt *a)
 
 enum { WALK_FUNC = 1, WALK_DML = 2 };
 
-/*
- * What a query tree contains: function calls, data-changing statements (in
- * WITH). Walks every message field through the protobuf-c descriptors. The
- * tree is at most SQL_MAX_TREE_DEPTH messages deep (script.h); deeper than
- * that answers conservatively.
- */
-static unsigned walk(const ProtobufCMessage *m, int depth)
+static int contents_visit(const ProtobufCMessage *m, void *ud)
 {
-    unsigned found = 0;
-    if (!m)
-        return 0;
-    if (depth > SQL_MAX_TREE_DEPTH + 8)
-        return WALK_FUNC | WALK_DML;
+    unsigned *found = ud;
     const ProtobufCMessageDescriptor *d = m->descriptor;
     if (d == &pg_query__func_call__descriptor)
-        found |= WALK_FUNC;
+        *found |= WALK_FUNC;
     else if (d == &pg_query__insert_stmt__descriptor || d == &pg_query__update_stmt__descriptor ||
              d == &pg_query__delete_stmt__descriptor || d == &pg_query__merge_stmt__descriptor)
-        found |= WALK_DML;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        const char *base = (const char *)m;
-        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
-            continue;
-        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-            uint32_t which;
-            memcpy(&which, base + f->quantifier_offset, sizeof(which));
-            if (which != f->id)
-                continue;
-        }
-        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n;
-            ProtobufCMessage **v;
-            memcpy(&n, base + f->quantifier_offset, sizeof(n));
-            memcpy(&v, base + f->offset, sizeof(v)); /* NOLINT(bugprone-sizeof-expression) */
-            for (size_t k = 0; k < n && v; k++)
-                found |= walk(v[k], depth + 1);
-        } else {
-            ProtobufCMessage *sub;
-            memcpy(&sub, base + f->offset, sizeof(sub)); /* NOLINT(bugprone-sizeof-expression) */
-            found |= walk(sub, depth + 1);
-        }
-        if (found == (WALK_FUNC | WALK_DML))
-            break;
-    }
+        *found |= WALK_DML;
+    return *found == (WALK_FUNC | WALK_DML) ? SQL_WALK_STOP : SQL_WALK_INTO;
+}
+
+/*
+ * What a query tree contains: function calls, data-changing statements (in
+ * WITH). A part too deep to visit answers conservatively: both.
+ */
+static unsigned contents(const ProtobufCMessage *m)
+{
+    unsigned found = 0;
+    if (sql_tree_walk(m, contents_visit, &found) == SQL_WALK_CUT)
+        found = WALK_FUNC | WALK_DML;
     return found;
 }
 
@@ -1125,7 +1103,7 @@ static void query_stmt(struct ctx *c, const PgQuery__Node *n)
             set_relkinds(add(c, EFF_RELATION, 1, rel.schema, rel.name, NULL), "rp");
         return;
     }
-    unsigned w = walk(&n->base, 0);
+    unsigned w = contents(&n->base);
     if (w & WALK_DML)
         unknown(c, "data change");
     else if (w & WALK_FUNC)

@@ -145,57 +145,10 @@ static void names_release(struct names *n)
 
 /* ---- a generic walk over the tree ------------------------------------ */
 
-enum { WALK_INTO = 0, WALK_SKIP = 1, WALK_STOP = -1 };
-typedef int (*visit_fn)(const ProtobufCMessage *m, void *ud);
-
-/*
- * Call fn on m and, unless it answers WALK_SKIP, on every message below it,
- * through the protobuf-c descriptors. The tree is at most SQL_MAX_TREE_DEPTH
- * messages deep (script.h); a deeper one is cut there. Returns WALK_STOP
- * when fn stopped the walk.
- */
-static int walk(const ProtobufCMessage *m, int depth, visit_fn fn, void *ud)
+/* sql_tree_walk from a node; a part too deep to visit is left out. */
+static int walk_node(const PgQuery__Node *n, sql_visit_fn fn, void *ud)
 {
-    if (!m || depth > SQL_MAX_TREE_DEPTH + 8)
-        return 0;
-    int r = fn(m, ud);
-    if (r == WALK_STOP)
-        return WALK_STOP;
-    if (r == WALK_SKIP)
-        return 0;
-    const ProtobufCMessageDescriptor *d = m->descriptor;
-    const char *base = (const char *)m;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
-            continue;
-        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-            uint32_t which;
-            memcpy(&which, base + f->quantifier_offset, sizeof(which));
-            if (which != f->id)
-                continue;
-        }
-        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n;
-            ProtobufCMessage **v;
-            memcpy(&n, base + f->quantifier_offset, sizeof(n));
-            memcpy(&v, base + f->offset, sizeof(v)); /* NOLINT(bugprone-sizeof-expression) */
-            for (size_t k = 0; k < n && v; k++)
-                if (walk(v[k], depth + 1, fn, ud) == WALK_STOP)
-                    return WALK_STOP;
-        } else {
-            ProtobufCMessage *sub;
-            memcpy(&sub, base + f->offset, sizeof(sub)); /* NOLINT(bugprone-sizeof-expression) */
-            if (walk(sub, depth + 1, fn, ud) == WALK_STOP)
-                return WALK_STOP;
-        }
-    }
-    return 0;
-}
-
-static int walk_node(const PgQuery__Node *n, visit_fn fn, void *ud)
-{
-    return n ? walk(&n->base, 0, fn, ud) : 0;
+    return n ? sql_tree_walk(&n->base, fn, ud) : 0;
 }
 
 /* ---- types ---------------------------------------------------------- */
@@ -535,10 +488,10 @@ static int vol_visit(const ProtobufCMessage *m, void *ud)
     struct vol *v = ud;
     if (m->descriptor == &pg_query__sub_link__descriptor) {
         v->level = 3;
-        return WALK_STOP;
+        return SQL_WALK_STOP;
     }
     if (m->descriptor != &pg_query__func_call__descriptor)
-        return WALK_INTO;
+        return SQL_WALK_INTO;
     const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)m;
     const char *name = fc->n_funcname ? sql_node_str(fc->funcname[fc->n_funcname - 1]) : NULL;
     if (fc->n_funcname == 2) {
@@ -551,7 +504,7 @@ static int vol_visit(const ProtobufCMessage *m, void *ud)
     if (name && name_in(name, volatile_functions)) {
         v->level = 1;
         v->func = name;
-        return WALK_STOP;
+        return SQL_WALK_STOP;
     }
     if (!name || !name_in(name, stable_functions)) {
         if (v->level < 2) {
@@ -561,7 +514,7 @@ static int vol_visit(const ProtobufCMessage *m, void *ud)
                      : (fc->n_funcname ? sql_node_str(fc->funcname[fc->n_funcname - 1]) : NULL);
         }
     }
-    return WALK_INTO;
+    return SQL_WALK_INTO;
 }
 
 /* Does the expression contain anything but constants and stable calls? */
@@ -576,9 +529,9 @@ static int has_func_visit(const ProtobufCMessage *m, void *ud)
 {
     if (m->descriptor == &pg_query__func_call__descriptor) {
         *(int *)ud = 1;
-        return WALK_STOP;
+        return SQL_WALK_STOP;
     }
-    return WALK_INTO;
+    return SQL_WALK_INTO;
 }
 
 static int has_func_call(const PgQuery__Node *n)
@@ -619,7 +572,7 @@ static int cte_visit(const ProtobufCMessage *m, void *ud)
             r->ctes[r->n_ctes++] = c->ctename;
         }
     }
-    return WALK_INTO;
+    return SQL_WALK_INTO;
 }
 
 static int is_cte(const struct refs *r, const PgQuery__RangeVar *rv)
@@ -636,13 +589,13 @@ static int rangevar_visit(const ProtobufCMessage *m, void *ud)
 {
     struct refs *r = ud;
     if (m->descriptor == &pg_query__into_clause__descriptor)
-        return WALK_SKIP; /* SELECT INTO's target is created, not read */
+        return SQL_WALK_SKIP; /* SELECT INTO's target is created, not read */
     if (m->descriptor == &pg_query__range_var__descriptor) {
         const PgQuery__RangeVar *rv = (const PgQuery__RangeVar *)m;
         if (nz(rv->relname) && !is_cte(r, rv))
             rel_fact(r->x, LFACT_REF, rv, NULL, 0);
     }
-    return WALK_INTO;
+    return SQL_WALK_INTO;
 }
 
 /* A REF for every relation a query reads or writes (WITH names excluded). */
@@ -664,9 +617,9 @@ static int colref_visit(const ProtobufCMessage *m, void *ud)
 {
     struct colrefs *c = ud;
     if (m->descriptor == &pg_query__sub_link__descriptor)
-        return WALK_SKIP; /* a subquery has its own scope */
+        return SQL_WALK_SKIP; /* a subquery has its own scope */
     if (m->descriptor != &pg_query__column_ref__descriptor)
-        return WALK_INTO;
+        return SQL_WALK_INTO;
     const PgQuery__ColumnRef *cr = (const PgQuery__ColumnRef *)m;
     const char *col = NULL;
     if (cr->n_fields == 1) {
@@ -681,7 +634,7 @@ static int colref_visit(const ProtobufCMessage *m, void *ud)
     if (nz(col))
         fact(c->x, LFACT_REF, at(c->x, cr->location), c->rel->schemaname, c->rel->relname, col,
              NULL, 0);
-    return WALK_SKIP;
+    return SQL_WALK_SKIP;
 }
 
 static void column_refs(struct lx *x, const PgQuery__RangeVar *rel, const PgQuery__Node *n)
@@ -1732,14 +1685,14 @@ static int find_str_visit(const ProtobufCMessage *m, void *ud)
 {
     struct find_str *f = ud;
     if (m->descriptor != &pg_query__a__const__descriptor)
-        return WALK_INTO;
+        return SQL_WALK_INTO;
     const PgQuery__AConst *c = (const PgQuery__AConst *)m;
     if (c->val_case == PG_QUERY__A__CONST__VAL_SVAL && c->sval && c->sval->sval &&
         strcmp(c->sval->sval, f->value) == 0) {
         f->offset = c->location;
-        return WALK_STOP;
+        return SQL_WALK_STOP;
     }
-    return WALK_SKIP;
+    return SQL_WALK_SKIP;
 }
 
 long lint_stmt_find_string(const struct sql_script *s, size_t i, const char *value)
@@ -1747,7 +1700,7 @@ long lint_stmt_find_string(const struct sql_script *s, size_t i, const char *val
     struct find_str f = {value, -1};
     if (i >= s->n)
         return -1;
-    if (walk_node(sql_script_node(s, i), find_str_visit, &f) == WALK_STOP) {
+    if (walk_node(sql_script_node(s, i), find_str_visit, &f) == SQL_WALK_STOP) {
         if (f.offset < 0 || (size_t)f.offset >= s->len)
             return (long)s->stmts[i].start;
         return f.offset;

@@ -40,4 +40,19 @@ char *sql_name_list(PgQuery__Node *const *items, size_t n);
 /* The string of a String node, or NULL for anything else. Not a copy. */
 const char *sql_node_str(const PgQuery__Node *n);
 
+/* What a visitor answers: go into the message's fields, skip them, or stop the walk. */
+enum { SQL_WALK_INTO = 0, SQL_WALK_SKIP = 1, SQL_WALK_STOP = -1 };
+/* What sql_tree_walk returns besides 0 and SQL_WALK_STOP: a part was deeper than
+ * SQL_MAX_TREE_DEPTH messages and was not visited. */
+enum { SQL_WALK_CUT = 2 };
+typedef int (*sql_visit_fn)(const ProtobufCMessage *m, void *ud);
+
+/*
+ * Call fn on m and, unless it answers SQL_WALK_SKIP, on every message below
+ * it, through the protobuf-c descriptors. Returns SQL_WALK_STOP when fn
+ * stopped the walk, else SQL_WALK_CUT when some part was too deep to visit,
+ * else 0. NULL visits nothing.
+ */
+int sql_tree_walk(const ProtobufCMessage *m, sql_visit_fn fn, void *ud);
+
 #endif
