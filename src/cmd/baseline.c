@@ -4,8 +4,9 @@
  * under the advisory lock. The way out of P3005.
  */
 #include "cmd/cmd.h"
-#include "engine/deploy.h"
-#include "engine/lock.h"
+#include "history/deploy.h"
+#include "history/lock.h"
+#include "recover/refuse.h"
 #include "util/hash.h"
 
 #include <getopt.h>
@@ -82,7 +83,7 @@ int cmd_baseline(struct cmd_ctx *ctx, int argc, char **argv)
         goto out;
     state_compute(&s, &d, &h);
     if (s.failed) {
-        deploy_refuse_failed(c, &s, &d, &e);
+        recover_refuse_failed(c, &s, &d, &e);
         pm_err_prefix(&e, "cannot baseline");
         goto out;
     }

@@ -8,10 +8,10 @@
  * `--install-hook` writes the pre-commit hook.
  */
 #include "cmd/cmd.h"
-#include "engine/drift.h"
-#include "engine/lint.h"
-#include "engine/state.h"
-#include "engine/validate.h"
+#include "history/state.h"
+#include "lint/lint.h"
+#include "ops/drift.h"
+#include "shadow/validate.h"
 #include "util/fs.h"
 #include "util/mem.h"
 #include "util/out.h"

@@ -6,8 +6,8 @@
 #ifndef PGMIG_CMD_CMD_H
 #define PGMIG_CMD_CMD_H
 
-#include "engine/migdir.h"
-#include "engine/state.h"
+#include "history/migdir.h"
+#include "history/state.h"
 #include "pg/conn.h"
 #include "pg/url.h"
 #include "prisma/datasource.h"

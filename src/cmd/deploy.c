@@ -1,10 +1,11 @@
 /*
- * deploy.c - `pgmig deploy`: apply pending migrations (engine/deploy.c does
+ * deploy.c - `pgmig deploy`: apply pending migrations (history/deploy.c does
  * the work); this file parses options and reports progress and outcome.
  */
 #include "cmd/cmd.h"
-#include "engine/deploy.h"
-#include "engine/lint.h"
+#include "history/deploy.h"
+#include "lint/lint.h"
+#include "recover/refuse.h"
 #include "util/out.h"
 #include "util/report.h"
 
@@ -226,7 +227,10 @@ int cmd_deploy(struct cmd_ctx *ctx, int argc, char **argv)
     struct pm_err e = PM_ERR_INIT;
     struct lint_hook lint = {.ctx = ctx, .enabled = 1};
     struct deploy_opts o = {
-        .lock_wait = ctx->lock_wait, .planned = lint_pending, .planned_ud = &lint};
+        .lock_wait = ctx->lock_wait,
+        .refuse_failed = recover_refuse_failed,
+        .planned = lint_pending,
+        .planned_ud = &lint};
     struct deploy_report rep;
     struct migdir d = {0};
     struct pg_conn *c = NULL;

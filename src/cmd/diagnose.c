@@ -5,7 +5,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/diagview.h"
-#include "engine/repair.h"
+#include "recover/repair.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -4,9 +4,9 @@
 #ifndef PGMIG_CMD_DIAGVIEW_H
 #define PGMIG_CMD_DIAGVIEW_H
 
-#include "engine/diagnose.h"
-#include "engine/history.h"
-#include "engine/state.h"
+#include "history/history.h"
+#include "history/state.h"
+#include "recover/diagnose.h"
 #include "util/json.h"
 
 void diag_print_human(const struct diagnosis *d, const struct history *h,

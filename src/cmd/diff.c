@@ -4,8 +4,8 @@
  * a summary grouped by table or as the SQL that turns FROM into TO.
  */
 #include "cmd/cmd.h"
-#include "engine/diff.h"
-#include "engine/source.h"
+#include "ops/source.h"
+#include "schema/diff.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * path as deploy, without history bookkeeping.
  */
 #include "cmd/cmd.h"
-#include "engine/apply.h"
+#include "history/apply.h"
 #include "util/fs.h"
 
 #include <getopt.h>

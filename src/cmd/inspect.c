@@ -4,8 +4,8 @@
  * model's dump (model_dump), or {"dump": "..."} with --json.
  */
 #include "cmd/cmd.h"
-#include "engine/catalog.h"
-#include "engine/model.h"
+#include "schema/catalog.h"
+#include "schema/model.h"
 #include "util/mem.h"
 
 #include <getopt.h>

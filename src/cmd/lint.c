@@ -1,10 +1,10 @@
 /*
  * lint.c - `pgmig lint [PATH...]`: find unsafe and non-idempotent statements
- * in migrations before they reach production (engine/lint.h). Needs no
+ * in migrations before they reach production (lint/lint.h). Needs no
  * database. Exit 1 when a finding is an error.
  */
 #include "cmd/cmd.h"
-#include "engine/lint.h"
+#include "lint/lint.h"
 #include "util/mem.h"
 #include "util/out.h"
 

@@ -1,13 +1,13 @@
 /*
  * repair.c - `pgmig repair [NAME] [--dry-run] [--strategy forward|backward]
  * [--accept-data-loss]`: the safe recovery of a failed or half-applied
- * migration, printing every SQL statement it runs (engine/repair.c).
+ * migration, printing every SQL statement it runs (recover/repair.c).
  */
 #include "cmd/cmd.h"
 #include "cmd/diagview.h"
-#include "engine/deploy.h"
-#include "engine/lock.h"
-#include "engine/repair.h"
+#include "history/deploy.h"
+#include "history/lock.h"
+#include "recover/repair.h"
 #include "util/out.h"
 
 #include <getopt.h>

@@ -4,9 +4,9 @@
  * one transaction under the advisory lock.
  */
 #include "cmd/cmd.h"
-#include "engine/deploy.h"
-#include "engine/diagnose.h"
-#include "engine/lock.h"
+#include "history/deploy.h"
+#include "history/lock.h"
+#include "recover/diagnose.h"
 #include "util/hash.h"
 #include "util/out.h"
 

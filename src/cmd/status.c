@@ -4,8 +4,8 @@
  * command for each problem. Exit 0 only when up to date.
  */
 #include "cmd/cmd.h"
-#include "engine/deploy.h"
-#include "engine/state.h"
+#include "history/deploy.h"
+#include "history/state.h"
 #include "util/out.h"
 
 #include <getopt.h>

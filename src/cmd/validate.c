@@ -5,7 +5,7 @@
  * the provenance of a missing or duplicate object.
  */
 #include "cmd/cmd.h"
-#include "engine/validate.h"
+#include "shadow/validate.h"
 #include "util/out.h"
 #include "util/report.h"
 

@@ -1,7 +1,7 @@
 /*
  * lint_rules.c - the statement-level checks of `pgmig lint`, read from
  * libpg_query's parse trees (PostgreSQL 15 raw trees): hits and facts for
- * engine/lint.c, which decides them with the history and the plan.
+ * lint/lint.c, which decides them with the history and the plan.
  */
 #include "sql/lint_rules.h"
 #include "sql/tree.h"

@@ -6,7 +6,7 @@
  * settings, CHECK ... IS NOT NULL constraints, enum values added, ...).
  *
  * Nothing here knows about files, history, severities, suppression or the
- * server version: engine/lint.c decides which hits become findings (e.g. no
+ * server version: lint/lint.c decides which hits become findings (e.g. no
  * CONCURRENTLY demand on a table created earlier in the same migration).
  * No parser types cross this interface.
  */
@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 /* Every rule of `pgmig lint`, in documentation order. Ids and severities live in
- * engine/lint.c; some rules are decided there alone (from facts and the plan). */
+ * lint/lint.c; some rules are decided there alone (from facts and the plan). */
 enum lint_rule {
     LINT_ADDING_REQUIRED_FIELD,
     LINT_ADDING_NOT_NULLABLE_FIELD,

@@ -1,5 +1,5 @@
 /*
- * fuzz_diff.c - libFuzzer target for the differ (engine/diff.h): the input
+ * fuzz_diff.c - libFuzzer target for the differ (schema/diff.h): the input
  * drives the building of two schema models whose names come from a small pool
  * (so that the models share objects and differ in them) and whose types,
  * defaults, expressions and definitions come from pools of catalog-like text
@@ -8,8 +8,8 @@
  * ways, diff_script and diff_summary of each; a model compared with itself has
  * no change. Never a crash, a leak or undefined behaviour.
  */
-#include "engine/diff.h"
-#include "engine/model.h"
+#include "schema/diff.h"
+#include "schema/model.h"
 #include "util/mem.h"
 
 #include <stdint.h>

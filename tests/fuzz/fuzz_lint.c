@@ -5,8 +5,8 @@
  * finding must name a real rule with its severity, point inside the file, and
  * the counts must add up; never a crash or a leak.
  */
-#include "engine/lint.h"
-#include "engine/migdir.h"
+#include "history/migdir.h"
+#include "lint/lint.h"
 #include "util/mem.h"
 
 #include <stdint.h>

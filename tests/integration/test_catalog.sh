@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_catalog.sh - the catalog reader (engine/catalog.c) through the hidden
+# test_catalog.sh - the catalog reader (schema/catalog.c) through the hidden
 # `pgmig inspect` command: every object kind with PostgreSQL's canonical
 # rendering, what is left out (extension members, _prisma_migrations, derived
 # objects), stable dumps across databases, ?schema=, and the corpus oracle

@@ -18,7 +18,7 @@ M=prisma/migrations
 GEN=${PGMIG_BUILD_DIR:-build}/tests/gen_schema
 [[ $GEN == /* ]] || GEN=$TEST_ROOT/$GEN
 
-# Known differ bugs (src/engine/diff*.c) a seed still fails with: BUGS[id] says what
+# Known differ bugs (src/schema/diff*.c) a seed still fails with: BUGS[id] says what
 # (with the smallest a.sql -> b.sql that shows it), BUG_ERROR[id] is the error (ERE)
 # that identifies it, KNOWN_FAILING["SEED:DIRECTION"]=id. Such a test is skipped while
 # it fails with that error, and fails once it passes (or fails otherwise): then take

@@ -1,13 +1,13 @@
 /*
- * test_diff.c - unit tests for the differ (src/engine/diff*.c): hand-built models compared
+ * test_diff.c - unit tests for the differ (src/schema/diff*.c): hand-built models compared
  * (diff_models), the exact migration scripts (diff_script: statements, phase
  * order, Prisma's warning sentences) and summaries (diff_summary) for each
  * kind of change, plus the flags each change carries.
  */
-#include "engine/diff.h"
-#include "engine/model.h"
-#include "util/mem.h"
+#include "schema/diff.h"
+#include "schema/model.h"
 #include "unit.h"
+#include "util/mem.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -2,9 +2,9 @@
  * test_dotenv.c - .env parsing and expansion (util/dotenv.c) against what
  * dotenv 16.4.7 and Prisma's dotenvExpand produce for the same text.
  */
+#include "unit.h"
 #include "util/buf.h"
 #include "util/dotenv.h"
-#include "unit.h"
 
 #include <stdlib.h>
 #include <string.h>

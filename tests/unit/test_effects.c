@@ -5,10 +5,10 @@
  */
 #include "sql/effects.h"
 #include "sql/script.h"
+#include "unit.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/mem.h"
-#include "unit.h"
 
 #include <dirent.h>
 #include <stdlib.h>

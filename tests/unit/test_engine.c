@@ -3,13 +3,13 @@
  * directory (migdir.c: order, lock file, errors, checksums), the execution
  * plan of parsed scripts (plan.c) and migration states (state.c).
  */
-#include "engine/migdir.h"
-#include "engine/plan.h"
-#include "engine/state.h"
+#include "history/migdir.h"
+#include "history/plan.h"
+#include "history/state.h"
 #include "sql/script.h"
+#include "unit.h"
 #include "util/hash.h"
 #include "util/mem.h"
-#include "unit.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -1,16 +1,16 @@
 /*
- * test_lint.c - unit tests for src/sql/lint_rules.c and src/engine/lint.c:
+ * test_lint.c - unit tests for src/sql/lint_rules.c and src/lint/lint.c:
  * every rule's documented failing and passing example, the decisions that
  * need context (tables new in the migration, the history, transactions,
  * lock_timeout, server version), suppression comments, pgmig.toml, and a
  * pass over the real corpora without a crash.
  */
-#include "engine/lint.h"
-#include "engine/migdir.h"
+#include "history/migdir.h"
+#include "lint/lint.h"
+#include "unit.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/mem.h"
-#include "unit.h"
 
 #include <stdlib.h>
 #include <string.h>

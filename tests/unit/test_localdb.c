@@ -6,9 +6,9 @@
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "pg/localdb.h"
+#include "unit.h"
 #include "util/fs.h"
 #include "util/mem.h"
-#include "unit.h"
 
 #include <libpq-fe.h>
 

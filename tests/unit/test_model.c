@@ -1,11 +1,11 @@
 /*
- * test_model.c - unit tests for engine/model.c on hand-built models: release
+ * test_model.c - unit tests for schema/model.c on hand-built models: release
  * of every field, canonical sorting, lookups, and the dump (exact text,
  * independent of fill order, and changed by every field that matters).
  */
-#include "engine/model.h"
-#include "util/mem.h"
+#include "schema/model.h"
 #include "unit.h"
+#include "util/mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>

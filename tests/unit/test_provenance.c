@@ -1,14 +1,14 @@
 /*
- * test_provenance.c - unit tests for src/engine/provenance.c: recognising
+ * test_provenance.c - unit tests for src/history/provenance.c: recognising
  * PostgreSQL's missing/duplicate-object messages, and explaining them from
  * small histories of real SQL parsed into effects.
  */
-#include "engine/migdir.h"
-#include "engine/provenance.h"
+#include "history/migdir.h"
+#include "history/provenance.h"
 #include "sql/effects.h"
 #include "sql/script.h"
-#include "util/mem.h"
 #include "unit.h"
+#include "util/mem.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,8 +4,8 @@
  * that never show the password, and pg_redact on free text.
  */
 #include "pg/url.h"
-#include "util/mem.h"
 #include "unit.h"
+#include "util/mem.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,7 @@
  * utf8_valid, SQL quoting, SHA-256 and UUIDs, pm_err_locate and the human
  * error report (gutter, excerpt and caret).
  */
+#include "unit.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/hash.h"
@@ -11,7 +12,6 @@
 #include "util/quote.h"
 #include "util/report.h"
 #include "util/srcpos.h"
-#include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
